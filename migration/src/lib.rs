@@ -1,0 +1,19 @@
+//! The schema of kouza. One file per change, each with a real `down()`.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_accounts;
+mod m20261127_000002_mail_and_audit;
+mod m20261127_000003_catalog_basics;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261127_000001_accounts::Migration),
+            Box::new(m20261127_000002_mail_and_audit::Migration),
+            Box::new(m20261127_000003_catalog_basics::Migration),
+        ]
+    }
+}

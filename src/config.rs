@@ -1,0 +1,235 @@
+//! One typed configuration, extracted from Rocket's figment: `Rocket.toml`
+//! profiles, then `ROCKET_*` variables, then `DATABASE_URL`.
+use std::path::{Path, PathBuf};
+
+use rocket::figment::{providers::Env, Figment};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct AppConfig {
+    /// Where the SQLite file, generated debug keys and other local state live.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; empty means the SQLite file under `data_dir`.
+    pub database_url: String,
+    pub db_max_connections: u32,
+    pub db_min_connections: u32,
+    pub db_connect_timeout_secs: u64,
+    pub db_acquire_timeout_secs: u64,
+    pub db_idle_timeout_secs: u64,
+    pub sqlite_busy_timeout_ms: u64,
+    /// `full` (durable, the default) or `normal` (faster, may lose the last
+    /// commits on power loss, never corrupts).
+    pub sqlite_synchronous: String,
+    /// HMAC key for session tokens. Required in release builds.
+    pub jwt_secret: Option<String>,
+    pub token_ttl_minutes: i64,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    /// The address people use to reach the service; used in mails and the setup URL.
+    pub public_base_url: String,
+    /// Send cookies with `Secure`; turn on behind HTTPS.
+    pub secure_cookies: bool,
+    pub setup_token_ttl_hours: i64,
+    pub password_reset_ttl_minutes: i64,
+    pub login_window_minutes: i64,
+    pub login_max_failures_per_account: u64,
+    pub login_max_failures_per_address: u64,
+    pub mail_from: String,
+    pub static_dir: PathBuf,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            data_dir: PathBuf::from("data"),
+            database_url: String::new(),
+            db_max_connections: 16,
+            db_min_connections: 1,
+            db_connect_timeout_secs: 5,
+            db_acquire_timeout_secs: 10,
+            db_idle_timeout_secs: 300,
+            sqlite_busy_timeout_ms: 10_000,
+            sqlite_synchronous: "full".into(),
+            jwt_secret: None,
+            token_ttl_minutes: 60,
+            jwt_issuer: "kouza".into(),
+            jwt_audience: "kouza".into(),
+            public_base_url: "http://127.0.0.1:8000".into(),
+            secure_cookies: false,
+            setup_token_ttl_hours: 24,
+            password_reset_ttl_minutes: 60,
+            login_window_minutes: 15,
+            login_max_failures_per_account: 10,
+            login_max_failures_per_address: 50,
+            mail_from: "kouza <no-reply@localhost>".into(),
+            static_dir: PathBuf::from("static"),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+    #[error("jwt_secret is not set: a release build needs ROCKET_JWT_SECRET (at least 32 characters)")]
+    MissingSecret,
+    #[error("cannot read or write the key file {path}: {source}")]
+    KeyFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl AppConfig {
+    /// Rocket's figment plus `DATABASE_URL`, the conventional name operators expect.
+    pub fn figment() -> Figment {
+        rocket::Config::figment().merge(
+            Env::raw()
+                .only(&["DATABASE_URL"])
+                .map(|_| "database_url".into()),
+        )
+    }
+
+    pub fn from_figment(figment: &Figment) -> Result<AppConfig, ConfigError> {
+        let config: AppConfig = figment
+            .extract()
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if !matches!(self.sqlite_synchronous.as_str(), "full" | "normal") {
+            return Err(ConfigError::Invalid(
+                "sqlite_synchronous must be \"full\" or \"normal\"".into(),
+            ));
+        }
+        if self.db_max_connections == 0 || self.db_min_connections > self.db_max_connections {
+            return Err(ConfigError::Invalid(
+                "db_max_connections must be ≥ 1 and ≥ db_min_connections".into(),
+            ));
+        }
+        if self.token_ttl_minutes <= 0 || self.token_ttl_minutes > 24 * 60 {
+            return Err(ConfigError::Invalid(
+                "token_ttl_minutes must be between 1 and 1440".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres://") || self.database_url.starts_with("postgresql://")
+    }
+
+    /// The database URL in force: the configured one, or the SQLite file under `data_dir`.
+    pub fn effective_database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!("sqlite://{}?mode=rwc", self.data_dir.join("kouza.sqlite3").display())
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    /// The token key: configured, or (debug builds only) generated once and kept
+    /// under `data_dir` so that restarts keep people logged in.
+    pub fn resolve_jwt_secret(&self, release: bool) -> Result<Vec<u8>, ConfigError> {
+        match &self.jwt_secret {
+            Some(secret) if secret.len() >= 32 => Ok(secret.as_bytes().to_vec()),
+            Some(_) => Err(ConfigError::Invalid(
+                "jwt_secret must be at least 32 characters".into(),
+            )),
+            None if release => Err(ConfigError::MissingSecret),
+            None => load_or_create_key(&self.data_dir.join("secrets").join("jwt.key")),
+        }
+    }
+}
+
+fn load_or_create_key(path: &Path) -> Result<Vec<u8>, ConfigError> {
+    let io = |source| ConfigError::KeyFile {
+        path: path.to_path_buf(),
+        source,
+    };
+    match std::fs::read_to_string(path) {
+        Ok(text) => hex::decode(text.trim()).map_err(|_| {
+            ConfigError::Invalid(format!("{} does not hold a hex key", path.display()))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(io)?;
+            }
+            let key: [u8; 32] = rand::random();
+            std::fs::write(path, hex::encode(key)).map_err(io)?;
+            restrict_permissions(path).map_err(io)?;
+            Ok(key.to_vec())
+        }
+        Err(e) => Err(io(e)),
+    }
+}
+
+#[cfg(unix)]
+fn restrict_permissions(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn restrict_permissions(_path: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_release_build_without_a_secret_refuses_to_start() {
+        let config = AppConfig::default();
+        assert!(matches!(
+            config.resolve_jwt_secret(true),
+            Err(ConfigError::MissingSecret)
+        ));
+    }
+
+    #[test]
+    fn a_short_secret_is_refused_even_in_debug() {
+        let config = AppConfig {
+            jwt_secret: Some("short".into()),
+            ..AppConfig::default()
+        };
+        assert!(config.resolve_jwt_secret(false).is_err());
+    }
+
+    #[test]
+    fn a_debug_build_generates_a_key_once_and_keeps_it() {
+        let dir = std::env::temp_dir().join(format!("kouza-key-{}", rand::random::<u64>()));
+        let config = AppConfig {
+            data_dir: dir.clone(),
+            ..AppConfig::default()
+        };
+        let first = config.resolve_jwt_secret(false).unwrap();
+        let second = config.resolve_jwt_secret(false).unwrap();
+        assert_eq!(first, second);
+        assert_eq!(first.len(), 32);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_default_database_is_an_sqlite_file_in_the_data_dir() {
+        let config = AppConfig::default();
+        assert_eq!(
+            config.effective_database_url(),
+            "sqlite://data/kouza.sqlite3?mode=rwc"
+        );
+        assert!(!config.is_postgres());
+    }
+
+    #[test]
+    fn an_unknown_synchronous_mode_is_refused() {
+        let config = AppConfig {
+            sqlite_synchronous: "off".into(),
+            ..AppConfig::default()
+        };
+        assert!(config.validate().is_err());
+    }
+}

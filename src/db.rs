@@ -1,0 +1,81 @@
+//! Connecting to the database and migrating it at launch.
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+
+use crate::config::AppConfig;
+
+/// Opens the pool with deliberate settings. SQLite: WAL so readers never wait
+/// for the writer, a busy timeout so writers queue instead of failing, foreign
+/// keys on (SQLite leaves them off per connection).
+pub async fn connect(config: &AppConfig) -> Result<DatabaseConnection, DbErr> {
+    let url = config.effective_database_url();
+    if !config.is_postgres() {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            DbErr::Custom(format!(
+                "cannot create data directory {}: {e}",
+                config.data_dir.display()
+            ))
+        })?;
+    }
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(config.db_max_connections)
+        .min_connections(config.db_min_connections)
+        .connect_timeout(Duration::from_secs(config.db_connect_timeout_secs))
+        .acquire_timeout(Duration::from_secs(config.db_acquire_timeout_secs))
+        .idle_timeout(Duration::from_secs(config.db_idle_timeout_secs))
+        .max_lifetime(Duration::from_secs(30 * 60))
+        .sqlx_logging(false);
+    if config.is_postgres() {
+        options
+            .statement_timeout(Duration::from_secs(30))
+            .set_application_name("kouza");
+    } else {
+        let busy = Duration::from_millis(config.sqlite_busy_timeout_ms);
+        let synchronous = if config.sqlite_synchronous == "normal" {
+            SqliteSynchronous::Normal
+        } else {
+            SqliteSynchronous::Full
+        };
+        options.map_sqlx_sqlite_opts(move |opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(synchronous)
+                .foreign_keys(true)
+                .busy_timeout(busy)
+                .create_if_missing(true)
+        });
+    }
+    Database::connect(options).await
+}
+
+/// Brings the schema up to date. On PostgreSQL several instances may start at
+/// once, so the migration runs under an advisory lock.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        let txn = db.begin().await?;
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7400201)")
+            .await?;
+        Migrator::up(&txn, None).await?;
+        txn.commit().await
+    } else {
+        Migrator::up(db, None).await
+    }
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at
+/// BEGIN, so two writers queue on the busy timeout instead of deadlocking on
+/// a lock upgrade.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        isolation_level: None,
+        access_mode: Some(AccessMode::ReadWrite),
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+    })
+    .await
+}

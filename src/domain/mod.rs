@@ -1,0 +1,19 @@
+//! Value types for what users type into forms.
+//!
+//! Each type has private fields and `parse` as its only constructor, so
+//! holding a value is proof that it passed validation ("parse, don't
+//! validate"). Nothing here touches the database or the web framework.
+
+pub mod email;
+pub mod error;
+pub mod password;
+pub mod person;
+pub mod role;
+pub mod signup;
+pub mod wareki;
+
+pub use email::Email;
+pub use error::DomainError;
+pub use password::Password;
+pub use person::{Kana, PersonName};
+pub use role::Role;

@@ -1,0 +1,11 @@
+//! SeaORM entities: plain rows. Business rules live in `domain/`, queries in `services/`.
+pub mod audit_log;
+pub mod course;
+pub mod curriculum;
+pub mod curriculum_subject;
+pub mod login_failure;
+pub mod mail_outbox;
+pub mod password_reset;
+pub mod setup_token;
+pub mod site;
+pub mod user;

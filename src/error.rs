@@ -1,0 +1,67 @@
+//! The service layer's one error type. `routes::respond` turns it into a page
+//! or `application/problem+json`; nothing else decides how errors look.
+use rocket::http::Status;
+use sea_orm::DbErr;
+
+use crate::domain::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid input: {0:?}")]
+    Validation(Vec<DomainError>),
+    #[error("not found")]
+    NotFound,
+    #[error("not authenticated")]
+    Unauthorized,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("form token missing or wrong")]
+    Csrf,
+    /// The request conflicts with the current state; the key names the reason.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("too many attempts")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn invalid(field: &'static str, key: &'static str) -> Error {
+        Error::Validation(vec![DomainError::new(field, key)])
+    }
+
+    pub fn status(&self) -> Status {
+        match self {
+            Error::Validation(_) => Status::UnprocessableEntity,
+            Error::NotFound => Status::NotFound,
+            Error::Unauthorized => Status::Unauthorized,
+            Error::Forbidden | Error::Csrf => Status::Forbidden,
+            Error::Conflict(_) => Status::Conflict,
+            Error::RateLimited { .. } => Status::TooManyRequests,
+            Error::Db(_) | Error::Internal(_) => Status::InternalServerError,
+        }
+    }
+
+    /// The message id that explains this error to a person.
+    pub fn detail_key(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "problem-validation",
+            Error::NotFound => "problem-not-found",
+            Error::Unauthorized => "problem-unauthorized",
+            Error::Forbidden => "problem-forbidden",
+            Error::Csrf => "problem-csrf",
+            Error::Conflict(key) => key,
+            Error::RateLimited { .. } => "problem-rate-limited",
+            Error::Db(_) | Error::Internal(_) => "problem-internal",
+        }
+    }
+}
+
+impl From<DomainError> for Error {
+    fn from(e: DomainError) -> Error {
+        Error::Validation(vec![e])
+    }
+}

@@ -1,0 +1,100 @@
+//! kouza (講座) — course and training registration for a workers' cooperative.
+//!
+//! `rocket()` builds the whole service; the binary and every test use it.
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod entities;
+pub mod error;
+pub mod i18n;
+pub mod routes;
+pub mod services;
+pub mod state;
+pub mod templates;
+
+use rocket::fairing::AdHoc;
+use rocket::figment::Figment;
+use rocket::fs::FileServer;
+use rocket::{Build, Rocket};
+
+use crate::auth::token::TokenKeys;
+use crate::config::AppConfig;
+use crate::state::AppState;
+
+/// The service configured from `Rocket.toml` and the environment.
+pub fn rocket() -> Rocket<Build> {
+    rocket_from(AppConfig::figment())
+}
+
+/// The service configured from the given figment (tests pass their own).
+pub fn rocket_from(figment: Figment) -> Rocket<Build> {
+    let static_dir = figment
+        .extract_inner::<std::path::PathBuf>("static_dir")
+        .unwrap_or_else(|_| AppConfig::default().static_dir);
+    rocket::custom(figment)
+        .attach(AdHoc::try_on_ignite("database and state", prepare))
+        .attach(templates::fairing())
+        .attach(routes::request_id::RequestLog)
+        .attach(routes::security::SecurityHeaders)
+        .mount("/", routes::page_routes())
+        .mount("/api", routes::api::routes())
+        .mount("/static", FileServer::from(static_dir))
+        .register("/", routes::respond::page_catchers())
+        .register("/api", routes::respond::api_catchers())
+}
+
+/// Ignite: read the configuration, open and migrate the database, load the
+/// reference data. Any failure aborts launch with the reason in the log.
+async fn prepare(rocket: Rocket<Build>) -> Result<Rocket<Build>, Rocket<Build>> {
+    match build_state(rocket.figment()).await {
+        Ok(state) => Ok(rocket.manage(state)),
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("kouza cannot start: {message}");
+            Err(rocket)
+        }
+    }
+}
+
+pub async fn build_state(figment: &Figment) -> Result<AppState, String> {
+    let config = AppConfig::from_figment(figment).map_err(|e| e.to_string())?;
+    let secret = config
+        .resolve_jwt_secret(!cfg!(debug_assertions))
+        .map_err(|e| e.to_string())?;
+    let db = db::connect(&config)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    db::migrate(&db)
+        .await
+        .map_err(|e| format!("database migration failed: {e}"))?;
+    services::curricula::load_reference(&db)
+        .await
+        .map_err(|e| format!("cannot load reference curricula: {e}"))?;
+    let tokens = TokenKeys::new(
+        &secret,
+        &config.jwt_issuer,
+        &config.jwt_audience,
+        config.token_ttl_minutes,
+    );
+    let clock = clock::Clock::default();
+    let setup_link = services::setup::issue_token_if_needed(&db, config.setup_token_ttl_hours, clock.now())
+        .await
+        .map_err(|e| format!("cannot prepare first-admin setup: {e}"))?
+        .map(|token| format!("{}/setup/{token}", config.public_base_url));
+    if let Some(link) = &setup_link {
+        tracing::warn!(
+            "no administrator yet: open {link} within {} hours to create one (or run `kouza admin create`)",
+            config.setup_token_ttl_hours
+        );
+    }
+    Ok(AppState {
+        db,
+        config,
+        tokens,
+        clock,
+        setup_link,
+    })
+}

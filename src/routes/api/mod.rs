@@ -1,0 +1,12 @@
+//! The JSON API under `/api` (see `shared/API.md`): Bearer tokens only,
+//! problem+json errors, described by the OpenAPI document it serves.
+pub mod accounts;
+pub mod openapi;
+
+use rocket::Route;
+
+pub fn routes() -> Vec<Route> {
+    let mut routes = accounts::routes();
+    routes.extend(openapi::routes());
+    routes
+}

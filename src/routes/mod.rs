@@ -1,0 +1,25 @@
+//! HTTP handlers: parse input, call a service, render a page or JSON. No SQL here.
+pub mod account_pages;
+pub mod admin_pages;
+pub mod api;
+pub mod auth_pages;
+pub mod forms;
+pub mod pages;
+pub mod request_id;
+pub mod respond;
+pub mod security;
+pub mod session;
+pub mod setup_pages;
+pub mod shell;
+
+use rocket::Route;
+
+/// Every page route, mounted at `/`.
+pub fn page_routes() -> Vec<Route> {
+    let mut routes = pages::routes();
+    routes.extend(auth_pages::routes());
+    routes.extend(account_pages::routes());
+    routes.extend(setup_pages::routes());
+    routes.extend(admin_pages::routes());
+    routes
+}

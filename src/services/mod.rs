@@ -1,0 +1,30 @@
+//! One module per capability. Each write is one transaction; functions take
+//! `&impl ConnectionTrait` so they run on the pool or inside a caller's transaction.
+pub mod accounts;
+pub mod audit;
+pub mod curricula;
+pub mod demo;
+pub mod outbox;
+pub mod rate_limit;
+pub mod setup;
+
+use sea_orm::{DbErr, SqlErr};
+
+/// True when the error is a unique-constraint violation (a double submit that
+/// lost the race), which callers turn into a conflict rather than a 500.
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// A random URL-safe secret and its SHA-256 (what we store: a leaked table
+/// row cannot be turned back into a working link).
+pub fn new_secret() -> (String, String) {
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    let hash = hash_secret(&token);
+    (token, hash)
+}
+
+pub fn hash_secret(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.as_bytes()))
+}

@@ -1,0 +1,50 @@
+//! The durable mail outbox. Mail is written here in the caller's transaction;
+//! delivery is a separate concern, so a change and its mail commit together.
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryOrder, Set,
+};
+
+use crate::entities::mail_outbox;
+
+pub struct Mail<'a> {
+    pub kind: &'a str,
+    pub to: &'a str,
+    pub subject: String,
+    pub body: String,
+}
+
+pub async fn enqueue(
+    conn: &impl ConnectionTrait,
+    mail: Mail<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    let row = mail_outbox::ActiveModel {
+        kind: Set(mail.kind.to_string()),
+        to_address: Set(mail.to.to_string()),
+        subject: Set(mail.subject),
+        body_text: Set(mail.body),
+        status: Set("pending".into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(row.id)
+}
+
+/// Newest first, one page at a time.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<mail_outbox::Model>, u64), DbErr> {
+    let paginator = mail_outbox::Entity::find()
+        .order_by_desc(mail_outbox::COLUMN.id)
+        .paginate(conn, per_page);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page.saturating_sub(1)).await?;
+    Ok((items, total))
+}

@@ -1,0 +1,15 @@
+//! What every request may need, built once at ignite and held as managed state.
+use sea_orm::DatabaseConnection;
+
+use crate::auth::token::TokenKeys;
+use crate::clock::Clock;
+use crate::config::AppConfig;
+
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: AppConfig,
+    pub tokens: TokenKeys,
+    pub clock: Clock,
+    /// The one-time first-admin link printed at start, while no admin exists.
+    pub setup_link: Option<String>,
+}
