@@ -65,15 +65,22 @@ pub async fn main() -> ExitCode {
             .map(|_| ())
             .map_err(|e| e.to_string()),
         Command::Admin {
-            action: AdminAction::Create {
+            action:
+                AdminAction::Create {
+                    email,
+                    family_name,
+                    given_name,
+                    family_name_kana,
+                    given_name_kana,
+                },
+        } => {
+            let input = [
                 email,
                 family_name,
                 given_name,
                 family_name_kana,
                 given_name_kana,
-            },
-        } => {
-            let input = [email, family_name, given_name, family_name_kana, given_name_kana];
+            ];
             create_admin(&input).await
         }
         Command::Demo => load_demo().await,
@@ -89,9 +96,15 @@ pub async fn main() -> ExitCode {
 
 async fn open_db() -> Result<sea_orm::DatabaseConnection, String> {
     let config = AppConfig::from_figment(&AppConfig::figment()).map_err(|e| e.to_string())?;
-    let db = crate::db::connect(&config).await.map_err(|e| e.to_string())?;
-    crate::db::migrate(&db).await.map_err(|e| format!("migration failed: {e}"))?;
-    curricula::load_reference(&db).await.map_err(|e| e.to_string())?;
+    let db = crate::db::connect(&config)
+        .await
+        .map_err(|e| e.to_string())?;
+    crate::db::migrate(&db)
+        .await
+        .map_err(|e| format!("migration failed: {e}"))?;
+    curricula::load_reference(&db)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(db)
 }
 

@@ -72,7 +72,9 @@ impl Default for AppConfig {
 pub enum ConfigError {
     #[error("invalid configuration: {0}")]
     Invalid(String),
-    #[error("jwt_secret is not set: a release build needs ROCKET_JWT_SECRET (at least 32 characters)")]
+    #[error(
+        "jwt_secret is not set: a release build needs ROCKET_JWT_SECRET (at least 32 characters)"
+    )]
     MissingSecret,
     #[error("cannot read or write the key file {path}: {source}")]
     KeyFile {
@@ -119,13 +121,17 @@ impl AppConfig {
     }
 
     pub fn is_postgres(&self) -> bool {
-        self.database_url.starts_with("postgres://") || self.database_url.starts_with("postgresql://")
+        self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://")
     }
 
     /// The database URL in force: the configured one, or the SQLite file under `data_dir`.
     pub fn effective_database_url(&self) -> String {
         if self.database_url.is_empty() {
-            format!("sqlite://{}?mode=rwc", self.data_dir.join("kouza.sqlite3").display())
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("kouza.sqlite3").display()
+            )
         } else {
             self.database_url.clone()
         }

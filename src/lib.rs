@@ -80,10 +80,11 @@ pub async fn build_state(figment: &Figment) -> Result<AppState, String> {
         config.token_ttl_minutes,
     );
     let clock = clock::Clock::default();
-    let setup_link = services::setup::issue_token_if_needed(&db, config.setup_token_ttl_hours, clock.now())
-        .await
-        .map_err(|e| format!("cannot prepare first-admin setup: {e}"))?
-        .map(|token| format!("{}/setup/{token}", config.public_base_url));
+    let setup_link =
+        services::setup::issue_token_if_needed(&db, config.setup_token_ttl_hours, clock.now())
+            .await
+            .map_err(|e| format!("cannot prepare first-admin setup: {e}"))?
+            .map(|token| format!("{}/setup/{token}", config.public_base_url));
     if let Some(link) = &setup_link {
         tracing::warn!(
             "no administrator yet: open {link} within {} hours to create one (or run `kouza admin create`)",

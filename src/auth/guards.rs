@@ -79,7 +79,7 @@ impl<'r> FromRequest<'r> for CurrentUser {
     }
 }
 
-async fn with_role<'r>(req: &'r Request<'_>, role: Role) -> Outcome<CurrentUser, ()> {
+async fn with_role(req: &Request<'_>, role: Role) -> Outcome<CurrentUser, ()> {
     match CurrentUser::from_request(req).await {
         Outcome::Success(user) if user.role.at_least(role) => Outcome::Success(user),
         Outcome::Success(_) => Outcome::Error((Status::Forbidden, ())),

@@ -10,9 +10,8 @@ use crate::error::Error;
 
 /// Verified against when the email is unknown, so that "no such user" costs
 /// the same time as "wrong password" and the two cannot be told apart.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
-    hash_blocking("not-a-real-password-0000").unwrap_or_default()
-});
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_blocking("not-a-real-password-0000").unwrap_or_default());
 
 fn hash_blocking(password: &str) -> Result<String, Error> {
     let salt = SaltString::generate(&mut OsRng);

@@ -32,8 +32,14 @@ impl NewAccount {
         let mut errors = vec![];
         let email = take(Email::parse("email", input.email), &mut errors);
         let password = take(Password::parse("password", input.password), &mut errors);
-        let family_name = take(PersonName::parse("family_name", input.family_name), &mut errors);
-        let given_name = take(PersonName::parse("given_name", input.given_name), &mut errors);
+        let family_name = take(
+            PersonName::parse("family_name", input.family_name),
+            &mut errors,
+        );
+        let given_name = take(
+            PersonName::parse("given_name", input.given_name),
+            &mut errors,
+        );
         let family_name_kana = take(
             Kana::parse("family_name_kana", input.family_name_kana),
             &mut errors,
@@ -42,19 +48,29 @@ impl NewAccount {
             Kana::parse("given_name_kana", input.given_name_kana),
             &mut errors,
         );
-        match (email, password, family_name, given_name, family_name_kana, given_name_kana) {
-            (Some(email), Some(password), Some(family_name), Some(given_name), Some(fk), Some(gk))
-                if errors.is_empty() =>
-            {
-                Ok(NewAccount {
-                    email,
-                    password,
-                    family_name,
-                    given_name,
-                    family_name_kana: fk,
-                    given_name_kana: gk,
-                })
-            }
+        match (
+            email,
+            password,
+            family_name,
+            given_name,
+            family_name_kana,
+            given_name_kana,
+        ) {
+            (
+                Some(email),
+                Some(password),
+                Some(family_name),
+                Some(given_name),
+                Some(fk),
+                Some(gk),
+            ) if errors.is_empty() => Ok(NewAccount {
+                email,
+                password,
+                family_name,
+                given_name,
+                family_name_kana: fk,
+                given_name_kana: gk,
+            }),
             _ => Err(errors),
         }
     }

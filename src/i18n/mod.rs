@@ -146,8 +146,14 @@ pub fn format_datetime(lang: Lang, at: chrono::DateTime<chrono::Utc>) -> String 
     let local = at.with_timezone(&jst());
     let time = local.format("%H:%M");
     match lang {
-        Lang::Ja => format!("{} {time}", crate::domain::wareki::format_seireki(local.date_naive())),
-        Lang::En => format!("{} {time}", crate::domain::wareki::format_en(local.date_naive())),
+        Lang::Ja => format!(
+            "{} {time}",
+            crate::domain::wareki::format_seireki(local.date_naive())
+        ),
+        Lang::En => format!(
+            "{} {time}",
+            crate::domain::wareki::format_en(local.date_naive())
+        ),
     }
 }
 
@@ -182,7 +188,10 @@ mod tests {
     #[test]
     fn accept_language_honours_quality_values() {
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("fr, en;q=0.5, ja;q=0.8"), Some(Lang::Ja));
+        assert_eq!(
+            Lang::from_accept_language("fr, en;q=0.5, ja;q=0.8"),
+            Some(Lang::Ja)
+        );
         assert_eq!(Lang::from_accept_language("de"), None);
         assert_eq!(Lang::from_accept_language("en;q=0"), None);
     }
@@ -198,7 +207,7 @@ mod tests {
 
     #[test]
     fn arguments_are_substituted_without_isolation_marks() {
-        let text = t_args(Lang::En, "hello-user", &[("name", "山田".into())]);
+        let text = t_args(Lang::En, "home-welcome", &[("name", "山田".into())]);
         assert!(text.contains("山田"));
         assert!(!text.contains('\u{2068}'));
     }

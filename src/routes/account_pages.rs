@@ -18,7 +18,13 @@ use crate::services::accounts;
 use crate::state::AppState;
 
 pub fn routes() -> Vec<Route> {
-    routes![account, change_password, change_locale, logout_everywhere, set_language]
+    routes![
+        account,
+        change_password,
+        change_locale,
+        logout_everywhere,
+        set_language
+    ]
 }
 
 async fn account_template(
@@ -42,7 +48,11 @@ async fn account_template(
 }
 
 #[get("/account")]
-async fn account(shell: Shell, user: CurrentUser, state: &State<AppState>) -> Result<Template, PageError> {
+async fn account(
+    shell: Shell,
+    user: CurrentUser,
+    state: &State<AppState>,
+) -> Result<Template, PageError> {
     account_template(&shell, &user, state, &FieldErrors::new()).await
 }
 
@@ -68,9 +78,19 @@ async fn change_password(
     }
     let now = state.clock.now();
     let result = if form.new_password != form.new_password_confirm {
-        Err(Error::invalid("new_password_confirm", "err-password-mismatch"))
+        Err(Error::invalid(
+            "new_password_confirm",
+            "err-password-mismatch",
+        ))
     } else {
-        accounts::change_password(&state.db, user.id, &form.current_password, &form.new_password, now).await
+        accounts::change_password(
+            &state.db,
+            user.id,
+            &form.current_password,
+            &form.new_password,
+            now,
+        )
+        .await
     };
     match result {
         Ok(version) => {
@@ -86,7 +106,12 @@ async fn change_password(
     }
 }
 
-async fn redo(shell: &Shell, user: &CurrentUser, state: &AppState, errors: &[DomainError]) -> FormResponse {
+async fn redo(
+    shell: &Shell,
+    user: &CurrentUser,
+    state: &AppState,
+    errors: &[DomainError],
+) -> FormResponse {
     match account_template(shell, user, state, &field_errors(shell.language, errors)).await {
         Ok(template) => FormResponse::Redo((Status::UnprocessableEntity, template)),
         Err(e) => FormResponse::Failed(e),
@@ -112,7 +137,13 @@ async fn change_locale(
         return e.into();
     }
     let Some(lang) = Lang::from_code(&form.locale) else {
-        return redo(&shell, &user, state, &[DomainError::new("locale", "err-locale-invalid")]).await;
+        return redo(
+            &shell,
+            &user,
+            state,
+            &[DomainError::new("locale", "err-locale-invalid")],
+        )
+        .await;
     };
     if let Err(e) = accounts::set_locale(&state.db, user.id, lang, state.clock.now()).await {
         return e.into();
@@ -141,7 +172,10 @@ async fn logout_everywhere(
     csrf.check(&form.csrf_token)?;
     accounts::end_all_sessions(&state.db, user.id, state.clock.now()).await?;
     session::end(cookies);
-    Ok(Flash::success(Redirect::to("/login"), shell.t("flash-logged-out-everywhere")))
+    Ok(Flash::success(
+        Redirect::to("/login"),
+        shell.t("flash-logged-out-everywhere"),
+    ))
 }
 
 #[derive(FromForm)]
@@ -162,7 +196,8 @@ async fn set_language(
     cookies: &CookieJar<'_>,
 ) -> Result<Redirect, PageError> {
     csrf.check(&form.csrf_token)?;
-    let lang = Lang::from_code(&form.lang).ok_or_else(|| Error::invalid("lang", "err-locale-invalid"))?;
+    let lang =
+        Lang::from_code(&form.lang).ok_or_else(|| Error::invalid("lang", "err-locale-invalid"))?;
     if let Some(user) = user {
         accounts::set_locale(&state.db, user.id, lang, state.clock.now()).await?;
     }

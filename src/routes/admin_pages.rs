@@ -108,7 +108,10 @@ async fn change_role(
     csrf.check(&form.csrf_token)?;
     let role = Role::parse("role", &form.role)?;
     accounts::set_role(&state.db, admin.0.id, id, role, state.clock.now()).await?;
-    Ok(Flash::success(Redirect::to("/admin/users"), shell.t("flash-saved")))
+    Ok(Flash::success(
+        Redirect::to("/admin/users"),
+        shell.t("flash-saved"),
+    ))
 }
 
 #[derive(Serialize)]

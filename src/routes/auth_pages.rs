@@ -42,10 +42,7 @@ struct LoginForm {
 }
 
 fn login_template(shell: &Shell, email: &str, next: &str, error: Option<String>) -> Template {
-    Template::render(
-        "auth/login",
-        context! { s: shell, email, next, error },
-    )
+    Template::render("auth/login", context! { s: shell, email, next, error })
 }
 
 #[get("/login?<next>")]
@@ -80,15 +77,28 @@ async fn login(
         Ok(user) => {
             session::start(cookies, state, user.id, user.token_version, now);
             set_lang_cookie(cookies, Lang::from_code(&user.locale).unwrap_or_default());
-            FormResponse::Done(Flash::success(Redirect::to(next), shell.t("flash-logged-in")))
+            FormResponse::Done(Flash::success(
+                Redirect::to(next),
+                shell.t("flash-logged-in"),
+            ))
         }
         Err(Error::Unauthorized) => FormResponse::Redo((
             Status::Unauthorized,
-            login_template(&shell, &form.email, &next, Some(shell.t("err-login-failed"))),
+            login_template(
+                &shell,
+                &form.email,
+                &next,
+                Some(shell.t("err-login-failed")),
+            ),
         )),
         Err(Error::RateLimited { .. }) => FormResponse::Redo((
             Status::TooManyRequests,
-            login_template(&shell, &form.email, &next, Some(shell.t("problem-rate-limited"))),
+            login_template(
+                &shell,
+                &form.email,
+                &next,
+                Some(shell.t("problem-rate-limited")),
+            ),
         )),
         Err(e) => e.into(),
     }
@@ -108,7 +118,10 @@ fn logout(
 ) -> Result<Flash<Redirect>, PageError> {
     csrf.check(&form.csrf_token)?;
     session::end(cookies);
-    Ok(Flash::success(Redirect::to("/"), shell.t("flash-logged-out")))
+    Ok(Flash::success(
+        Redirect::to("/"),
+        shell.t("flash-logged-out"),
+    ))
 }
 
 #[derive(FromForm, Default)]
@@ -183,7 +196,10 @@ async fn signup(
     match accounts::create(&state.db, &account, Role::Trainee, shell.language, now).await {
         Ok(user) => {
             session::start(cookies, state, user.id, user.token_version, now);
-            FormResponse::Done(Flash::success(Redirect::to("/"), shell.t("flash-signed-up")))
+            FormResponse::Done(Flash::success(
+                Redirect::to("/"),
+                shell.t("flash-signed-up"),
+            ))
         }
         Err(Error::Validation(errors)) => redo(&errors),
         Err(e) => e.into(),
@@ -198,7 +214,10 @@ struct ForgotForm {
 
 #[get("/password/forgot")]
 fn forgot_page(shell: Shell) -> Template {
-    Template::render("auth/forgot", context! { s: &shell, email: "", errors: FieldErrors::new() })
+    Template::render(
+        "auth/forgot",
+        context! { s: &shell, email: "", errors: FieldErrors::new() },
+    )
 }
 
 #[post("/password/forgot", data = "<form>")]
@@ -240,7 +259,11 @@ fn reset_template(shell: &Shell, token: &str, errors: &FieldErrors) -> Template 
 }
 
 #[get("/password/reset/<token>")]
-async fn reset_page(shell: Shell, token: &str, state: &State<AppState>) -> Result<Template, PageError> {
+async fn reset_page(
+    shell: Shell,
+    token: &str,
+    state: &State<AppState>,
+) -> Result<Template, PageError> {
     if !accounts::reset_token_is_live(&state.db, token, state.clock.now()).await? {
         return Err(Error::Conflict("err-reset-link-expired").into());
     }
@@ -259,7 +282,10 @@ async fn reset(
         return e.into();
     }
     if form.new_password != form.new_password_confirm {
-        let errors = [crate::domain::DomainError::new("new_password_confirm", "err-password-mismatch")];
+        let errors = [crate::domain::DomainError::new(
+            "new_password_confirm",
+            "err-password-mismatch",
+        )];
         return FormResponse::Redo((
             Status::UnprocessableEntity,
             reset_template(&shell, token, &field_errors(shell.language, &errors)),

@@ -122,7 +122,7 @@ impl<E: Into<Error>> From<E> for PageError {
     }
 }
 
-fn error_page<'r>(req: &'r Request<'_>, status: Status, detail_key: &str) -> response::Result<'static> {
+fn error_page(req: &Request<'_>, status: Status, detail_key: &str) -> response::Result<'static> {
     let lang = lang_of_request(req);
     let template = Template::render(
         "errors/error",
@@ -179,7 +179,11 @@ pub struct ApiCaught(Status);
 
 impl<'r> Responder<'r, 'static> for ApiCaught {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        problem_response(self.0, problem_body(api_lang(req), self.0, detail_for(self.0)), None)
+        problem_response(
+            self.0,
+            problem_body(api_lang(req), self.0, detail_for(self.0)),
+            None,
+        )
     }
 }
 

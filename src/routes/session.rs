@@ -5,7 +5,13 @@ use rocket::http::{Cookie, CookieJar, SameSite};
 use crate::auth::guards::SESSION_COOKIE;
 use crate::state::AppState;
 
-pub fn start(cookies: &CookieJar<'_>, state: &AppState, user_id: i64, version: i32, now: DateTime<Utc>) {
+pub fn start(
+    cookies: &CookieJar<'_>,
+    state: &AppState,
+    user_id: i64,
+    version: i32,
+    now: DateTime<Utc>,
+) {
     let token = state.tokens.issue(user_id, version, now);
     cookies.add(
         Cookie::build((SESSION_COOKIE, token))

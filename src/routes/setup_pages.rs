@@ -21,15 +21,27 @@ pub fn routes() -> Vec<Route> {
 }
 
 fn template(shell: &Shell, token: &str, form: &SignupForm, errors: &FieldErrors) -> Template {
-    Template::render("setup/admin", context! { s: shell, token, v: form.values(), errors })
+    Template::render(
+        "setup/admin",
+        context! { s: shell, token, v: form.values(), errors },
+    )
 }
 
 #[get("/setup/<token>")]
-async fn setup_page(shell: Shell, token: &str, state: &State<AppState>) -> Result<Template, PageError> {
+async fn setup_page(
+    shell: Shell,
+    token: &str,
+    state: &State<AppState>,
+) -> Result<Template, PageError> {
     if !setup::token_is_live(&state.db, token, state.clock.now()).await? {
         return Err(Error::NotFound.into());
     }
-    Ok(template(&shell, token, &SignupForm::default(), &FieldErrors::new()))
+    Ok(template(
+        &shell,
+        token,
+        &SignupForm::default(),
+        &FieldErrors::new(),
+    ))
 }
 
 #[post("/setup/<token>", data = "<form>")]
@@ -58,7 +70,10 @@ async fn create_admin(
     match setup::create_first_admin(&state.db, token, &account, shell.language, now).await {
         Ok(admin) => {
             session::start(cookies, state, admin.id, admin.token_version, now);
-            FormResponse::Done(Flash::success(Redirect::to("/admin/users"), shell.t("flash-admin-created")))
+            FormResponse::Done(Flash::success(
+                Redirect::to("/admin/users"),
+                shell.t("flash-admin-created"),
+            ))
         }
         Err(Error::Validation(errors)) => redo(&errors),
         Err(e) => e.into(),

@@ -1,9 +1,7 @@
 //! Reference curricula (介護職員初任者研修 …), kept in the project's own seed
 //! file and loaded into the database at start. Existing rows are left alone:
 //! staff may have adjusted them.
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Deserialize;
 
 use crate::entities::{curriculum, curriculum_subject};

@@ -3,8 +3,7 @@
 //! one account per role. Passwords are random and printed once.
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 
 use super::{accounts, curricula};
@@ -23,10 +22,38 @@ pub struct DemoAccount {
 const SITE_NAME: &str = "ワーカーズコープ 池袋地域福祉事業所";
 
 const PEOPLE: [(Role, &str, &str, &str, &str, &str); 4] = [
-    (Role::Admin, "demo-admin@example.jp", "管理", "一郎", "カンリ", "イチロウ"),
-    (Role::Staff, "demo-staff@example.jp", "事務", "花子", "ジム", "ハナコ"),
-    (Role::Instructor, "demo-instructor@example.jp", "髙橋", "恵子", "タカハシ", "ケイコ"),
-    (Role::Trainee, "demo-trainee@example.jp", "山田", "太郎", "ヤマダ", "タロウ"),
+    (
+        Role::Admin,
+        "demo-admin@example.jp",
+        "管理",
+        "一郎",
+        "カンリ",
+        "イチロウ",
+    ),
+    (
+        Role::Staff,
+        "demo-staff@example.jp",
+        "事務",
+        "花子",
+        "ジム",
+        "ハナコ",
+    ),
+    (
+        Role::Instructor,
+        "demo-instructor@example.jp",
+        "髙橋",
+        "恵子",
+        "タカハシ",
+        "ケイコ",
+    ),
+    (
+        Role::Trainee,
+        "demo-trainee@example.jp",
+        "山田",
+        "太郎",
+        "ヤマダ",
+        "タロウ",
+    ),
 ];
 
 fn random_password() -> String {
@@ -62,7 +89,13 @@ pub async fn seed(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<Dem
     }
     .insert(&txn)
     .await?;
-    let course = |kind: &str, code: &str, title: &str, description: &str, capacity: i32, starts: NaiveDate, ends: NaiveDate| course::ActiveModel {
+    let course = |kind: &str,
+                  code: &str,
+                  title: &str,
+                  description: &str,
+                  capacity: i32,
+                  starts: NaiveDate,
+                  ends: NaiveDate| course::ActiveModel {
         kind: Set(kind.into()),
         code: Set(code.into()),
         title: Set(title.into()),

@@ -25,7 +25,9 @@ pub struct ApiLang(pub crate::i18n::Lang);
 impl<'r> rocket::request::FromRequest<'r> for ApiLang {
     type Error = std::convert::Infallible;
 
-    async fn from_request(req: &'r rocket::Request<'_>) -> rocket::request::Outcome<Self, Self::Error> {
+    async fn from_request(
+        req: &'r rocket::Request<'_>,
+    ) -> rocket::request::Outcome<Self, Self::Error> {
         rocket::request::Outcome::Success(ApiLang(api_lang(req)))
     }
 }
@@ -94,7 +96,14 @@ async fn signup(
         given_name_kana: &body.given_name_kana,
     };
     let account = NewAccount::parse(&input).map_err(Error::Validation)?;
-    let user = accounts::create(&state.db, &account, Role::Trainee, lang.0, state.clock.now()).await?;
+    let user = accounts::create(
+        &state.db,
+        &account,
+        Role::Trainee,
+        lang.0,
+        state.clock.now(),
+    )
+    .await?;
     Ok((Status::Created, Json(user.into())))
 }
 

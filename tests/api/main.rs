@@ -1,0 +1,9 @@
+//! Black-box tests against the real app. Each test gets its own database.
+mod accounts_api;
+mod accounts_pages;
+mod admin;
+mod foundation;
+mod helpers;
+mod i18n;
+mod route_guards;
+mod tokens;
