@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_accounts;
 mod m20261127_000002_mail_and_audit;
 mod m20261127_000003_catalog_basics;
+mod m20261127_000004_idempotency_keys;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_accounts::Migration),
             Box::new(m20261127_000002_mail_and_audit::Migration),
             Box::new(m20261127_000003_catalog_basics::Migration),
+            Box::new(m20261127_000004_idempotency_keys::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@ pub mod audit_log;
 pub mod course;
 pub mod curriculum;
 pub mod curriculum_subject;
+pub mod idempotency_key;
 pub mod login_failure;
 pub mod mail_outbox;
 pub mod password_reset;

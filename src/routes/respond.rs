@@ -92,18 +92,23 @@ impl<E: Into<Error>> From<E> for ApiError {
     }
 }
 
+/// The problem document for an error, in the caller's language.
+pub fn problem_json(lang: Lang, error: &Error) -> rocket::serde::json::Value {
+    let mut body = problem_body(lang, error.status(), error.detail_key());
+    if let Error::Validation(errors) = error {
+        body["errors"] = errors
+            .iter()
+            .map(|e| json!({"field": e.field, "message": t(lang, e.key)}))
+            .collect();
+    }
+    body
+}
+
 impl<'r> Responder<'r, 'static> for ApiError {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         log(req, &self.0);
-        let lang = api_lang(req);
         let status = self.0.status();
-        let mut body = problem_body(lang, status, self.0.detail_key());
-        if let Error::Validation(errors) = &self.0 {
-            body["errors"] = errors
-                .iter()
-                .map(|e| json!({"field": e.field, "message": t(lang, e.key)}))
-                .collect();
-        }
+        let body = problem_json(api_lang(req), &self.0);
         let retry_after = match self.0 {
             Error::RateLimited { retry_after_secs } => Some(retry_after_secs),
             _ => None,

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod curricula;
 pub mod demo;
+pub mod idempotency;
 pub mod outbox;
 pub mod rate_limit;
 pub mod setup;

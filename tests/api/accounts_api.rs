@@ -226,3 +226,46 @@ async fn many_failures_from_one_address_are_throttled_across_accounts() {
     let response = from("guess-next@example.jp").dispatch().await;
     assert_eq!(response.status(), Status::TooManyRequests);
 }
+
+#[rocket::async_test]
+async fn a_retried_sign_up_with_the_same_idempotency_key_returns_the_first_answer() {
+    let app = spawn().await;
+    let send = |body: serde_json::Value| {
+        app.client
+            .post("/api/v1/auth/signup")
+            .header(ContentType::JSON)
+            .header(Header::new("Idempotency-Key", "signup-0001"))
+            .body(body.to_string())
+            .dispatch()
+    };
+    let first = send(valid()).await;
+    assert_eq!(first.status(), Status::Created);
+    let first = app.json(first).await;
+    let retry = send(valid()).await;
+    assert_eq!(
+        retry.status(),
+        Status::Created,
+        "not a duplicate-email error"
+    );
+    assert_eq!(app.json(retry).await, first);
+    // The same key with another body is another request.
+    let mut other = valid();
+    other["email"] = json!("other@example.jp");
+    let second = send(other).await;
+    assert_eq!(second.status(), Status::Created);
+    assert_ne!(app.json(second).await["id"], first["id"]);
+}
+
+#[rocket::async_test]
+async fn a_malformed_idempotency_key_is_a_bad_request() {
+    let app = spawn().await;
+    let response = app
+        .client
+        .post("/api/v1/auth/signup")
+        .header(ContentType::JSON)
+        .header(Header::new("Idempotency-Key", "x".repeat(300)))
+        .body(valid().to_string())
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::BadRequest);
+}

@@ -2,6 +2,7 @@
 mod accounts_api;
 mod accounts_pages;
 mod admin;
+mod cli;
 mod foundation;
 mod helpers;
 mod i18n;

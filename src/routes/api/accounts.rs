@@ -5,6 +5,7 @@ use rocket::{get, patch, post, routes, Route, State};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::idempotent::{self, ApiReply, IdempotencyKey};
 use crate::auth::{AdminUser, CurrentUser};
 use crate::domain::signup::{NewAccount, SignupInput};
 use crate::domain::Role;
@@ -33,7 +34,7 @@ impl<'r> rocket::request::FromRequest<'r> for ApiLang {
 }
 
 /// Missing fields arrive as empty strings so that each is reported by name.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 pub struct SignupBody {
     #[serde(default)]
     pub email: String,
@@ -80,31 +81,36 @@ impl From<user::Model> for UserView {
 
 /// Create a trainee account.
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "accounts", request_body = SignupBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "a retry with the same key returns the first answer")),
     responses((status = 201, body = UserView), (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[post("/v1/auth/signup", data = "<body>")]
 async fn signup(
     body: Json<SignupBody>,
     lang: ApiLang,
+    key: IdempotencyKey,
     state: &State<AppState>,
-) -> Result<(Status, Json<UserView>), ApiError> {
-    let input = SignupInput {
-        email: &body.email,
-        password: &body.password,
-        family_name: &body.family_name,
-        given_name: &body.given_name,
-        family_name_kana: &body.family_name_kana,
-        given_name_kana: &body.given_name_kana,
-    };
-    let account = NewAccount::parse(&input).map_err(Error::Validation)?;
-    let user = accounts::create(
-        &state.db,
-        &account,
-        Role::Trainee,
-        lang.0,
-        state.clock.now(),
-    )
-    .await?;
-    Ok((Status::Created, Json(user.into())))
+) -> ApiReply {
+    let scope = idempotent::scope("signup", None, &*body);
+    idempotent::run(state, lang.0, key, scope, async {
+        let input = SignupInput {
+            email: &body.email,
+            password: &body.password,
+            family_name: &body.family_name,
+            given_name: &body.given_name,
+            family_name_kana: &body.family_name_kana,
+            given_name_kana: &body.given_name_kana,
+        };
+        let account = NewAccount::parse(&input).map_err(Error::Validation)?;
+        let now = state.clock.now();
+        let user = accounts::create(&state.db, &account, Role::Trainee, lang.0, now).await?;
+        Ok((Status::Created, json_value(UserView::from(user))?))
+    })
+    .await
+}
+
+/// A response body as JSON (for storing idempotent answers).
+pub fn json_value(value: impl Serialize) -> Result<serde_json::Value, Error> {
+    serde_json::to_value(value).map_err(|e| Error::Internal(format!("serialising a response: {e}")))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

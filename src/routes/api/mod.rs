@@ -1,6 +1,7 @@
 //! The JSON API under `/api` (see `shared/API.md`): Bearer tokens only,
 //! problem+json errors, described by the OpenAPI document it serves.
 pub mod accounts;
+pub mod idempotent;
 pub mod openapi;
 
 use rocket::Route;

@@ -93,6 +93,7 @@ err-current-password = The current password is not correct.
 err-password-mismatch = The two passwords do not match.
 err-reset-link-expired = This link has been used or has expired. Please ask for a new one.
 err-last-admin = The last administrator's role cannot be changed. Create another administrator first.
+err-idempotency-running = The same request is still being processed. Check the result in a moment.
 err-locale-invalid = The languages available are Japanese and English.
 
 status-400 = Bad request

@@ -93,6 +93,7 @@ err-current-password = 現在のパスワードが正しくありません。
 err-password-mismatch = 確認用のパスワードが一致しません。
 err-reset-link-expired = このリンクは使用済みか、有効期限が切れています。もう一度お手続きください。
 err-last-admin = 最後の管理者の役割は変更できません。先に別の管理者を登録してください。
+err-idempotency-running = 同じ要求を処理中です。しばらくしてから結果を確認してください。
 err-locale-invalid = 選べる言語は日本語と英語です。
 
 status-400 = リクエストが正しくありません
