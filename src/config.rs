@@ -37,6 +37,9 @@ pub struct AppConfig {
     pub login_max_failures_per_address: u64,
     pub mail_from: String,
     pub static_dir: PathBuf,
+    /// Run the background loop (offer expiry, …) in this instance.
+    pub background_jobs: bool,
+    pub background_interval_secs: u64,
 }
 
 impl Default for AppConfig {
@@ -64,6 +67,8 @@ impl Default for AppConfig {
             login_max_failures_per_address: 50,
             mail_from: "kouza <no-reply@localhost>".into(),
             static_dir: PathBuf::from("static"),
+            background_jobs: true,
+            background_interval_secs: 30,
         }
     }
 }

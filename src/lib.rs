@@ -10,6 +10,7 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod i18n;
+pub mod jobs;
 pub mod routes;
 pub mod services;
 pub mod state;
@@ -37,6 +38,7 @@ pub fn rocket_from(figment: Figment) -> Rocket<Build> {
     rocket::custom(figment)
         .attach(AdHoc::try_on_ignite("database and state", prepare))
         .attach(templates::fairing())
+        .attach(jobs::fairing())
         .attach(routes::request_id::RequestLog)
         .attach(routes::security::SecurityHeaders)
         .mount("/", routes::page_routes())
@@ -79,7 +81,7 @@ pub async fn build_state(figment: &Figment) -> Result<AppState, String> {
         &config.jwt_audience,
         config.token_ttl_minutes,
     );
-    let clock = clock::Clock::default();
+    let clock = std::sync::Arc::new(clock::Clock::default());
     let setup_link =
         services::setup::issue_token_if_needed(&db, config.setup_token_ttl_hours, clock.now())
             .await

@@ -9,7 +9,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: AppConfig,
     pub tokens: TokenKeys,
-    pub clock: Clock,
+    /// Shared with the background loop.
+    pub clock: std::sync::Arc<Clock>,
     /// The one-time first-admin link printed at start, while no admin exists.
     pub setup_link: Option<String>,
 }

@@ -5,6 +5,7 @@ mod m20261127_000001_accounts;
 mod m20261127_000002_mail_and_audit;
 mod m20261127_000003_catalog_basics;
 mod m20261127_000004_idempotency_keys;
+mod m20261127_000005_schedule_and_enrollment;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_mail_and_audit::Migration),
             Box::new(m20261127_000003_catalog_basics::Migration),
             Box::new(m20261127_000004_idempotency_keys::Migration),
+            Box::new(m20261127_000005_schedule_and_enrollment::Migration),
         ]
     }
 }

@@ -1,5 +1,5 @@
-//! The first cut of the catalog: sites, reference curricula with their
-//! subjects, and courses. Enrollment-specific columns arrive with enrollment.
+//! The catalog: sites, reference curricula with their subjects, and courses
+//! with their enrollment settings and seat counters.
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -54,6 +54,17 @@ enum Courses {
     StartsOn,
     EndsOn,
     Status,
+    EnrollmentOpensAt,
+    EnrollmentClosesAt,
+    WaitlistEnabled,
+    OfferHoldHours,
+    CancellationDeadlineDays,
+    RequiresApproval,
+    AttendanceThresholdPercent,
+    WhatToBring,
+    CancellationPolicy,
+    SeatsTaken,
+    WaitlistSeq,
     CreatedAt,
     UpdatedAt,
 }
@@ -137,6 +148,20 @@ impl MigrationTrait for Migration {
                     .col(date(Courses::StartsOn))
                     .col(date(Courses::EndsOn))
                     .col(string(Courses::Status).default("draft"))
+                    .col(timestamp_with_time_zone_null(Courses::EnrollmentOpensAt))
+                    .col(timestamp_with_time_zone_null(Courses::EnrollmentClosesAt))
+                    .col(boolean(Courses::WaitlistEnabled).default(true))
+                    .col(integer(Courses::OfferHoldHours).default(48))
+                    .col(integer(Courses::CancellationDeadlineDays).default(3))
+                    .col(boolean(Courses::RequiresApproval).default(false))
+                    .col(integer(Courses::AttendanceThresholdPercent).default(80))
+                    .col(text(Courses::WhatToBring).default(""))
+                    .col(text(Courses::CancellationPolicy).default(""))
+                    // Seats held (by pending, confirmed and offered enrollments)
+                    // and the last waitlist ticket handed out: counters that the
+                    // database updates conditionally, so seats are decided there.
+                    .col(integer(Courses::SeatsTaken).default(0))
+                    .col(integer(Courses::WaitlistSeq).default(0))
                     .col(timestamp_with_time_zone(Courses::CreatedAt))
                     .col(timestamp_with_time_zone(Courses::UpdatedAt))
                     .foreign_key(
@@ -159,6 +184,15 @@ impl MigrationTrait for Migration {
                     .table(Courses::Table)
                     .col(Courses::Status)
                     .col(Courses::StartsOn)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_courses_site")
+                    .table(Courses::Table)
+                    .col(Courses::SiteId)
                     .to_owned(),
             )
             .await

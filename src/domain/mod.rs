@@ -4,11 +4,16 @@
 //! holding a value is proof that it passed validation ("parse, don't
 //! validate"). Nothing here touches the database or the web framework.
 
+pub mod application;
+pub mod course;
+pub mod course_draft;
 pub mod email;
 pub mod error;
+pub mod ics;
 pub mod password;
 pub mod person;
 pub mod role;
+pub mod schedule;
 pub mod signup;
 pub mod wareki;
 

@@ -20,8 +20,27 @@ pub struct Model {
     pub starts_on: Date,
     pub ends_on: Date,
     pub status: String,
+    /// Enrollment opens at publication when empty.
+    pub enrollment_opens_at: Option<DateTimeUtc>,
+    /// Enrollment closes at the start of the first day when empty.
+    pub enrollment_closes_at: Option<DateTimeUtc>,
+    pub waitlist_enabled: bool,
+    pub offer_hold_hours: i32,
+    /// Trainees may cancel themselves until this many days before the start.
+    pub cancellation_deadline_days: i32,
+    pub requires_approval: bool,
+    /// コミュニティ講座: share of sessions to attend for completion.
+    pub attendance_threshold_percent: i32,
+    pub what_to_bring: String,
+    pub cancellation_policy: String,
+    /// Seats held by pending, confirmed and offered enrollments.
+    pub seats_taken: i32,
+    /// The last waitlist ticket handed out.
+    pub waitlist_seq: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    #[sea_orm(belongs_to, from = "site_id", to = "id")]
+    pub site: HasOne<super::site::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -66,10 +66,18 @@ impl Lang {
 const JA: &[&str] = &[
     include_str!("locales/ja/main.ftl"),
     include_str!("locales/ja/domain.ftl"),
+    include_str!("locales/ja/application.ftl"),
+    include_str!("locales/ja/catalog.ftl"),
+    include_str!("locales/ja/pages_public.ftl"),
+    include_str!("locales/ja/pages_staff.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("locales/en/main.ftl"),
     include_str!("locales/en/domain.ftl"),
+    include_str!("locales/en/application.ftl"),
+    include_str!("locales/en/catalog.ftl"),
+    include_str!("locales/en/pages_public.ftl"),
+    include_str!("locales/en/pages_staff.ftl"),
 ];
 
 pub struct Catalogs {

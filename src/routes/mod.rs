@@ -3,7 +3,10 @@ pub mod account_pages;
 pub mod admin_pages;
 pub mod api;
 pub mod auth_pages;
+pub mod catalog_pages;
+pub mod enrollment_input;
 pub mod forms;
+pub mod my_pages;
 pub mod pages;
 pub mod request_id;
 pub mod respond;
@@ -11,6 +14,9 @@ pub mod security;
 pub mod session;
 pub mod setup_pages;
 pub mod shell;
+pub mod staff_courses;
+pub mod staff_enrollments;
+pub mod staff_sites;
 
 use rocket::Route;
 
@@ -21,5 +27,10 @@ pub fn page_routes() -> Vec<Route> {
     routes.extend(account_pages::routes());
     routes.extend(setup_pages::routes());
     routes.extend(admin_pages::routes());
+    routes.extend(catalog_pages::routes());
+    routes.extend(my_pages::routes());
+    routes.extend(staff_courses::routes());
+    routes.extend(staff_enrollments::routes());
+    routes.extend(staff_sites::routes());
     routes
 }

@@ -2,12 +2,16 @@
 //! `&impl ConnectionTrait` so they run on the pool or inside a caller's transaction.
 pub mod accounts;
 pub mod audit;
+pub mod catalog;
 pub mod curricula;
 pub mod demo;
+pub mod enrollment;
 pub mod idempotency;
 pub mod outbox;
 pub mod rate_limit;
+pub mod schedule;
 pub mod setup;
+pub mod sites;
 
 use sea_orm::{DbErr, SqlErr};
 

@@ -1,6 +1,8 @@
 //! The JSON API under `/api` (see `shared/API.md`): Bearer tokens only,
 //! problem+json errors, described by the OpenAPI document it serves.
 pub mod accounts;
+pub mod catalog;
+pub mod enrollments;
 pub mod idempotent;
 pub mod openapi;
 
@@ -8,6 +10,8 @@ use rocket::Route;
 
 pub fn routes() -> Vec<Route> {
     let mut routes = accounts::routes();
+    routes.extend(catalog::routes());
+    routes.extend(enrollments::routes());
     routes.extend(openapi::routes());
     routes
 }

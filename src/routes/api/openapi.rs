@@ -5,15 +5,28 @@ use rocket::{get, routes, Route};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::accounts;
+use super::{accounts, catalog, enrollments};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "kouza API", version = "1", description = "講座 — course and training registration"),
-    paths(accounts::signup, accounts::token, accounts::me, accounts::update_user),
+    paths(
+        accounts::signup, accounts::token, accounts::me, accounts::update_user,
+        catalog::list_courses, catalog::get_course, catalog::create_course, catalog::publish_course,
+        catalog::close_course, catalog::cancel_course, catalog::set_capacity, catalog::add_session,
+        catalog::list_sites, catalog::create_site,
+        enrollments::enroll, enrollments::my_enrollments, enrollments::get_enrollment,
+        enrollments::cancel, enrollments::accept_offer, enrollments::approve, enrollments::reject,
+        enrollments::transfer, enrollments::course_enrollments
+    ),
     components(schemas(
         accounts::SignupBody, accounts::UserView, accounts::TokenRequest,
-        accounts::TokenResponse, accounts::UserPatch, accounts::Problem, accounts::FieldProblem
+        accounts::TokenResponse, accounts::UserPatch, accounts::Problem, accounts::FieldProblem,
+        catalog::SiteView, catalog::CourseItem, catalog::CourseView, catalog::SessionView, catalog::FeeView,
+        catalog::SubjectView, catalog::NewCourseBody, catalog::CancelCourseBody, catalog::CapacityBody,
+        catalog::NewSessionBody, catalog::NewSiteBody,
+        enrollments::EnrollmentView, enrollments::EnrollBody, enrollments::EnrollResult,
+        enrollments::CancelBody, enrollments::ApproveBody, enrollments::RejectBody, enrollments::TransferBody
     )),
     modifiers(&BearerAuth)
 )]

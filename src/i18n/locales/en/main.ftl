@@ -3,6 +3,9 @@
 app-name = Kouza Registration
 nav-label = Main menu
 nav-skip = Skip to content
+nav-courses = Courses
+nav-my = My page
+nav-staff = Office
 nav-login = Log in
 nav-logout = Log out
 nav-signup = Sign up

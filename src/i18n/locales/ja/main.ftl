@@ -3,6 +3,9 @@
 app-name = 講座受付
 nav-label = メインメニュー
 nav-skip = 本文へ移動
+nav-courses = 講座一覧
+nav-my = マイページ
+nav-staff = 事務局
 nav-login = ログイン
 nav-logout = ログアウト
 nav-signup = 新規登録

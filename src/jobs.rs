@@ -1,0 +1,44 @@
+//! Background work inside every instance: offers expire even when nobody
+//! visits the site. Each job claims its rows with conditional updates, so
+//! several instances running the same loop never do a job twice.
+use std::time::Duration;
+
+use rocket::fairing::AdHoc;
+
+use crate::state::AppState;
+
+pub fn fairing() -> AdHoc {
+    AdHoc::on_liftoff("background jobs", |rocket| {
+        Box::pin(async move {
+            let Some(state) = rocket.state::<AppState>() else {
+                return;
+            };
+            if !state.config.background_jobs {
+                return;
+            }
+            let interval = Duration::from_secs(state.config.background_interval_secs.max(1));
+            let shutdown = rocket.shutdown();
+            let db = state.db.clone();
+            let clock = state.clock.clone();
+            rocket::tokio::spawn(async move {
+                let mut shutdown = std::pin::pin!(shutdown);
+                loop {
+                    rocket::tokio::select! {
+                        _ = &mut shutdown => break,
+                        _ = rocket::tokio::time::sleep(interval) => {}
+                    }
+                    run_once(&db, clock.now()).await;
+                }
+            });
+        })
+    })
+}
+
+/// One pass over every kind of due work.
+pub async fn run_once(db: &sea_orm::DatabaseConnection, now: chrono::DateTime<chrono::Utc>) {
+    match crate::services::enrollment::expire_offers(db, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(expired = n, "waitlist offers expired"),
+        Err(e) => tracing::error!(error = %e, "expiring offers failed"),
+    }
+}
