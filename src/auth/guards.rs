@@ -45,7 +45,7 @@ async fn authenticate(req: &Request<'_>) -> Option<CurrentUser> {
     } else {
         req.cookies().get(SESSION_COOKIE)?.value().to_string()
     };
-    let claims = state.tokens.verify(&token)?;
+    let claims = state.tokens.verify(&token, state.clock.now())?;
     let row = user::Entity::find_by_id(claims.user_id()?)
         .one(&state.db)
         .await

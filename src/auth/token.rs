@@ -39,8 +39,10 @@ impl TokenKeys {
         validation.set_issuer(&[issuer]);
         validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud", "sub"]);
-        validation.validate_nbf = true;
-        validation.leeway = 5;
+        // Times are checked below against the service's clock (the one that
+        // issued them), not the library's own reading of the system time.
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
         TokenKeys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -69,10 +71,13 @@ impl TokenKeys {
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).unwrap_or_default()
     }
 
-    pub fn verify(&self, token: &str) -> Option<Claims> {
-        decode::<Claims>(token, &self.decoding, &self.validation)
-            .ok()
-            .map(|data| data.claims)
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Option<Claims> {
+        const LEEWAY: i64 = 5;
+        let claims = decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()?
+            .claims;
+        let now = now.timestamp();
+        (claims.exp > now - LEEWAY && claims.nbf <= now + LEEWAY).then_some(claims)
     }
 }
 
@@ -98,7 +103,7 @@ mod tests {
     fn a_fresh_token_verifies() {
         let now = Utc::now();
         let token = keys().issue(42, 3, now);
-        let claims = keys().verify(&token).unwrap();
+        let claims = keys().verify(&token, Utc::now()).unwrap();
         assert_eq!(claims.user_id(), Some(42));
         assert_eq!(claims.ver, 3);
     }
@@ -106,28 +111,36 @@ mod tests {
     #[test]
     fn an_expired_token_is_rejected() {
         let past = Utc::now() - chrono::Duration::hours(2);
-        assert!(keys().verify(&keys().issue(1, 0, past)).is_none());
+        assert!(keys()
+            .verify(&keys().issue(1, 0, past), Utc::now())
+            .is_none());
     }
 
     #[test]
     fn a_token_signed_with_another_key_is_rejected() {
         let other = TokenKeys::new(&[8u8; 32], "kouza", "kouza", 60);
-        assert!(keys().verify(&other.issue(1, 0, Utc::now())).is_none());
+        assert!(keys()
+            .verify(&other.issue(1, 0, Utc::now()), Utc::now())
+            .is_none());
     }
 
     #[test]
     fn a_token_for_another_audience_or_issuer_is_rejected() {
         let other_aud = TokenKeys::new(&[7u8; 32], "kouza", "elsewhere", 60);
         let other_iss = TokenKeys::new(&[7u8; 32], "elsewhere", "kouza", 60);
-        assert!(keys().verify(&other_aud.issue(1, 0, Utc::now())).is_none());
-        assert!(keys().verify(&other_iss.issue(1, 0, Utc::now())).is_none());
+        assert!(keys()
+            .verify(&other_aud.issue(1, 0, Utc::now()), Utc::now())
+            .is_none());
+        assert!(keys()
+            .verify(&other_iss.issue(1, 0, Utc::now()), Utc::now())
+            .is_none());
     }
 
     #[test]
     fn alg_none_is_rejected() {
         let header = b64(&serde_json::json!({"alg": "none", "typ": "JWT"}));
         let token = format!("{header}.{}.", b64(&claims_json(Utc::now().timestamp())));
-        assert!(keys().verify(&token).is_none());
+        assert!(keys().verify(&token, Utc::now()).is_none());
     }
 
     #[test]
@@ -137,7 +150,7 @@ mod tests {
         let mut forged = claims_json(Utc::now().timestamp());
         forged["sub"] = "2".into();
         let token = format!("{}.{}.{}", parts[0], b64(&forged), parts[2]);
-        assert!(keys().verify(&token).is_none());
+        assert!(keys().verify(&token, Utc::now()).is_none());
     }
 
     #[test]
@@ -150,18 +163,20 @@ mod tests {
             &EncodingKey::from_secret(&[7u8; 32]),
         )
         .unwrap();
-        assert!(keys().verify(&token).is_none());
+        assert!(keys().verify(&token, Utc::now()).is_none());
     }
 
     #[test]
     fn a_token_not_yet_valid_is_rejected() {
         let future = Utc::now() + chrono::Duration::minutes(10);
-        assert!(keys().verify(&keys().issue(1, 0, future)).is_none());
+        assert!(keys()
+            .verify(&keys().issue(1, 0, future), Utc::now())
+            .is_none());
     }
 
     #[test]
     fn garbage_is_rejected() {
-        assert!(keys().verify("").is_none());
-        assert!(keys().verify("a.b.c").is_none());
+        assert!(keys().verify("", Utc::now()).is_none());
+        assert!(keys().verify("a.b.c", Utc::now()).is_none());
     }
 }

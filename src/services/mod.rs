@@ -8,10 +8,12 @@ pub mod demo;
 pub mod enrollment;
 pub mod idempotency;
 pub mod outbox;
+pub mod public_views;
 pub mod rate_limit;
 pub mod schedule;
 pub mod setup;
 pub mod sites;
+pub mod staff_views;
 
 use sea_orm::{DbErr, SqlErr};
 

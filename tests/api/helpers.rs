@@ -50,6 +50,8 @@ pub async fn test_figment() -> (Figment, PathBuf) {
         .merge(("database_url", fresh_database_url().await))
         .merge(("jwt_secret", JWT_SECRET))
         .merge(("db_max_connections", 4))
+        // Tests run the background jobs themselves, at the moment they choose.
+        .merge(("background_jobs", false))
         .merge(("log_level", "off"));
     (figment, data_dir)
 }
@@ -210,4 +212,152 @@ fn encode(text: &str) -> String {
         }
     }
     out
+}
+
+/// How a test course is set up.
+pub struct CourseSpec {
+    pub kind: kouza::domain::course::CourseKind,
+    pub capacity: i32,
+    pub waitlist: bool,
+    pub approval: bool,
+    pub starts_in_days: i64,
+}
+
+impl Default for CourseSpec {
+    fn default() -> Self {
+        CourseSpec {
+            kind: kouza::domain::course::CourseKind::Community,
+            capacity: 30,
+            waitlist: true,
+            approval: false,
+            starts_in_days: 30,
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn site(&self) -> kouza::entities::site::Model {
+        kouza::services::sites::create(
+            &self.state().db,
+            "ワーカーズコープ 池袋事業所",
+            "東京都",
+            "東京都豊島区東池袋1-2-3",
+            self.state().clock.now(),
+        )
+        .await
+        .unwrap()
+    }
+
+    /// A published course made through the services, as staff would.
+    pub async fn published_course(&self, spec: CourseSpec) -> kouza::entities::course::Model {
+        use kouza::domain::course::{CourseKind, CourseStatus};
+        let state = self.state();
+        let site = self.site().await;
+        let today = state.clock.now().date_naive();
+        let starts_on = today + chrono::Duration::days(spec.starts_in_days);
+        let draft = kouza::domain::course_draft::CourseDraft {
+            kind: spec.kind,
+            code: unique("C").replace('_', "-"),
+            title: "はじめての家族介護講座".into(),
+            description: "ご家族の介護を始めた方のための講座です。".into(),
+            site_id: site.id,
+            capacity: spec.capacity,
+            starts_on,
+            ends_on: starts_on + chrono::Duration::days(14),
+            enrollment_opens_at: None,
+            enrollment_closes_at: None,
+            requires_approval: spec.approval,
+            waitlist_enabled: spec.waitlist,
+            offer_hold_hours: 48,
+            cancellation_deadline_days: 3,
+            attendance_threshold_percent: 80,
+            designation_number: None,
+            what_to_bring: String::new(),
+            cancellation_policy: String::new(),
+        };
+        let curriculum = (spec.kind == CourseKind::Helper).then_some("shoninsha");
+        let staff = self.account(Role::Staff).await;
+        let now = state.clock.now();
+        let course = kouza::services::catalog::create(&state.db, staff.id, &draft, curriculum, now)
+            .await
+            .unwrap();
+        kouza::services::catalog::set_status(
+            &state.db,
+            staff.id,
+            course.id,
+            CourseStatus::Published,
+            now,
+        )
+        .await
+        .unwrap()
+    }
+
+    /// Many trainees at once, without paying for a password hash each:
+    /// they share one hash and get their tokens straight from the token keys.
+    pub async fn trainees(&self, count: usize) -> Vec<(i64, Header<'static>)> {
+        use sea_orm::{ActiveModelTrait, Set};
+        let template = self.account(Role::Trainee).await;
+        let state = self.state();
+        let hash = kouza::services::accounts::find(&state.db, template.id)
+            .await
+            .unwrap()
+            .password_hash;
+        let now = state.clock.now();
+        let mut out = vec![];
+        for i in 0..count {
+            let row = kouza::entities::user::ActiveModel {
+                email: Set(format!("{}-{i}@example.jp", unique("t"))),
+                password_hash: Set(hash.clone()),
+                family_name: Set("受講".into()),
+                given_name: Set(format!("{i}")),
+                family_name_kana: Set("ジュコウ".into()),
+                given_name_kana: Set("タロウ".into()),
+                locale: Set("ja".into()),
+                role: Set("trainee".into()),
+                token_version: Set(0),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&state.db)
+            .await
+            .unwrap();
+            let token = state.tokens.issue(row.id, 0, now);
+            out.push((
+                row.id,
+                Header::new("Authorization", format!("Bearer {token}")),
+            ));
+        }
+        out
+    }
+
+    pub async fn enroll_api(
+        &self,
+        bearer: Header<'static>,
+        course_id: i64,
+        body: Value,
+    ) -> LocalResponse<'_> {
+        self.client
+            .post(format!("/api/v1/courses/{course_id}/enrollments"))
+            .header(bearer)
+            .header(ContentType::JSON)
+            .body(body.to_string())
+            .dispatch()
+            .await
+    }
+}
+
+/// The smallest valid application for a community course.
+pub fn community_application() -> Value {
+    json!({"phone": "090-1234-5678", "consent": true})
+}
+
+impl TestApp {
+    /// A fresh Bearer header for a user, issued at the app's current time
+    /// (tests that move the clock need new tokens, as real clients would).
+    pub fn bearer_for(&self, user_id: i64) -> Header<'static> {
+        let state = self.state();
+        let token = state.tokens.issue(user_id, 0, state.clock.now());
+        Header::new("Authorization", format!("Bearer {token}"))
+    }
 }

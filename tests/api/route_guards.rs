@@ -141,7 +141,9 @@ async fn the_openapi_document_describes_exactly_the_mounted_api_routes() {
         .routes()
         .filter(|r| r.uri.to_string().starts_with("/api/v1/"))
         .map(|r| {
-            let path = r.uri.to_string().replace('<', "{").replace('>', "}");
+            let path = path_of(&r.uri.to_string())
+                .replace('<', "{")
+                .replace('>', "}");
             (r.method.as_str().to_string(), path)
         })
         .collect();
