@@ -6,6 +6,7 @@ mod m20261127_000002_mail_and_audit;
 mod m20261127_000003_catalog_basics;
 mod m20261127_000004_idempotency_keys;
 mod m20261127_000005_schedule_and_enrollment;
+mod m20261127_000006_attendance;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_catalog_basics::Migration),
             Box::new(m20261127_000004_idempotency_keys::Migration),
             Box::new(m20261127_000005_schedule_and_enrollment::Migration),
+            Box::new(m20261127_000006_attendance::Migration),
         ]
     }
 }

@@ -5,6 +5,8 @@
 //! validate"). Nothing here touches the database or the web framework.
 
 pub mod application;
+pub mod checkin_code;
+pub mod completion;
 pub mod course;
 pub mod course_draft;
 pub mod email;

@@ -37,6 +37,17 @@ pub struct Model {
     pub seats_taken: i32,
     /// The last waitlist ticket handed out.
     pub waitlist_seq: i32,
+    /// How lateness counts toward required hours (JSON of `domain::completion::LatenessRule`).
+    pub lateness_rule: String,
+    /// Share of subjects that may be made up before a trainee is interrupted (中断).
+    pub makeup_cap_percent: i32,
+    /// Date by which a trainee must have completed (補講 included).
+    pub completion_deadline: Option<Date>,
+    /// 修了評価 required for completion, and its pass mark.
+    pub assessment_required: bool,
+    pub assessment_pass_mark: i32,
+    /// Trainees may mark themselves present with a live session code.
+    pub self_check_in: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(belongs_to, from = "site_id", to = "id")]

@@ -33,6 +33,9 @@ pub struct Model {
     pub identity_checked_by: Option<i64>,
     pub status_reason: Option<String>,
     pub transferred_from: Option<i64>,
+    /// The code in this person's QR for check-in at the door.
+    pub check_in_code: Option<String>,
+    pub checked_in_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(belongs_to, from = "course_id", to = "id")]

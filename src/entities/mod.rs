@@ -1,4 +1,7 @@
 //! SeaORM entities: plain rows. Business rules live in `domain/`, queries in `services/`.
+pub mod assessment;
+pub mod attendance;
+pub mod attendance_history;
 pub mod audit_log;
 pub mod course;
 pub mod course_fee;
@@ -11,8 +14,11 @@ pub mod enrollment_event;
 pub mod idempotency_key;
 pub mod login_failure;
 pub mod mail_outbox;
+pub mod makeup_booking;
+pub mod outside_credit;
 pub mod password_reset;
 pub mod session;
+pub mod session_instructor;
 pub mod setup_token;
 pub mod site;
 pub mod user;

@@ -19,8 +19,14 @@ pub struct Model {
     /// 補講 — the session whose subject this one makes up for.
     pub makeup_for: Option<i64>,
     pub cancelled_at: Option<DateTimeUtc>,
+    /// 演習 — lateness grace never applies to practice blocks.
+    pub practice: bool,
+    /// Key of the rotating self check-in code shown by the instructor.
+    pub checkin_secret: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    #[sea_orm(belongs_to, from = "course_id", to = "id")]
+    pub course: HasOne<super::course::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

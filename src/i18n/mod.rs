@@ -70,6 +70,8 @@ const JA: &[&str] = &[
     include_str!("locales/ja/catalog.ftl"),
     include_str!("locales/ja/pages_public.ftl"),
     include_str!("locales/ja/pages_staff.ftl"),
+    include_str!("locales/ja/completion.ftl"),
+    include_str!("locales/ja/attendance.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("locales/en/main.ftl"),
@@ -78,6 +80,8 @@ const EN: &[&str] = &[
     include_str!("locales/en/catalog.ftl"),
     include_str!("locales/en/pages_public.ftl"),
     include_str!("locales/en/pages_staff.ftl"),
+    include_str!("locales/en/completion.ftl"),
+    include_str!("locales/en/attendance.ftl"),
 ];
 
 pub struct Catalogs {
@@ -191,6 +195,47 @@ mod tests {
             assert!(CATALOGS.has(Lang::Ja, key), "{key} did not parse in ja");
             assert!(CATALOGS.has(Lang::En, key), "{key} did not parse in en");
         }
+    }
+
+    /// Every message id the code names exists in both languages, so no user
+    /// ever sees a raw id.
+    #[test]
+    fn every_message_the_code_uses_is_in_both_catalogs() {
+        fn sources(dir: &std::path::Path, out: &mut String) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push_str(&std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        let mut code = String::new();
+        sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut code,
+        );
+        let mut missing = vec![];
+        for piece in code.split('"').skip(1).step_by(2) {
+            let is_key = ["err-", "problem-", "flash-", "status-"]
+                .iter()
+                .any(|p| piece.starts_with(p))
+                && !piece.ends_with('-')
+                && piece
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if is_key {
+                for lang in Lang::ALL {
+                    if !CATALOGS.has(lang, piece) {
+                        missing.push(format!("{}:{piece}", lang.code()));
+                    }
+                }
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "missing messages: {missing:?}");
     }
 
     #[test]

@@ -27,9 +27,9 @@ use crate::domain::{wareki, DomainError, Role};
 use crate::entities::{course, course_question};
 use crate::error::Error;
 use crate::i18n::{format_datetime, jst, t, t_args, Lang};
+use crate::services::accounts;
 use crate::services::catalog::{self, CourseDetails};
 use crate::services::enrollment::{self, Channel};
-use crate::services::accounts;
 use crate::state::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -89,7 +89,11 @@ pub(crate) fn day_with_weekday(lang: Lang, at: DateTime<Utc>) -> String {
 
 fn time_range(lang: Lang, from: DateTime<Utc>, to: DateTime<Utc>) -> String {
     let hm = |at: DateTime<Utc>| at.with_timezone(&jst()).format("%H:%M").to_string();
-    t_args(lang, "pub-time-range", &[("from", hm(from)), ("to", hm(to))])
+    t_args(
+        lang,
+        "pub-time-range",
+        &[("from", hm(from)), ("to", hm(to))],
+    )
 }
 
 /// ¥33,000
@@ -262,7 +266,11 @@ pub(crate) fn ics_file(body: String, filename: String, private: bool) -> IcsFile
         ),
         cache: Header::new(
             "Cache-Control",
-            if private { "private, no-store" } else { "no-cache" },
+            if private {
+                "private, no-store"
+            } else {
+                "no-cache"
+            },
         ),
     }
 }
@@ -528,7 +536,12 @@ fn price_label(lang: Lang, category: &str) -> String {
 }
 
 const FEE_COMPONENTS: [&str; 6] = [
-    "tuition", "textbook", "insurance", "makeup", "retake", "reissue",
+    "tuition",
+    "textbook",
+    "insurance",
+    "makeup",
+    "retake",
+    "reissue",
 ];
 
 fn component_label(lang: Lang, component: &str) -> String {
@@ -638,7 +651,10 @@ async fn course_page(
         mine,
         login_next: encode(&apply_path),
     };
-    Ok(Template::render("catalog/show", context! { s: &shell, c: page }))
+    Ok(Template::render(
+        "catalog/show",
+        context! { s: &shell, c: page },
+    ))
 }
 
 #[get("/courses/<id>/schedule.ics")]
@@ -673,7 +689,10 @@ impl<'r> FromForm<'r> for RawFields {
     }
 
     fn push_value(ctxt: &mut Self::Context, field: ValueField<'r>) {
-        ctxt.push((field.name.source().as_str().to_string(), field.value.to_string()));
+        ctxt.push((
+            field.name.source().as_str().to_string(),
+            field.value.to_string(),
+        ));
     }
 
     async fn push_data(_ctxt: &mut Self::Context, _field: DataField<'r, '_>) {}
@@ -821,6 +840,31 @@ const FIELDS_BEFORE_QUESTIONS: [&str; 15] = [
 ];
 const FIELDS_AFTER_QUESTIONS: [&str; 3] = ["consent", "special_care_notes", "special_care_consent"];
 
+/// The label of a form field, as the form shows it.
+fn field_label_key(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "family_name" => "field-family-name",
+        "given_name" => "field-given-name",
+        "family_name_kana" => "field-family-name-kana",
+        "given_name_kana" => "field-given-name-kana",
+        "birth_date" => "pub-field-birth-date",
+        "postal_code" => "pub-field-postal-code",
+        "prefecture" => "pub-field-prefecture",
+        "address" => "pub-field-address",
+        "phone" => "pub-field-phone",
+        "price_category" => "pub-field-price-category",
+        "member_number" => "pub-field-member-number",
+        "support_scheme" => "pub-field-support-scheme",
+        "qualifications" => "pub-field-qualifications",
+        "accessibility" => "pub-field-accessibility",
+        "companions" => "pub-field-companions",
+        "consent" => "pub-apply-section-consent",
+        "special_care_notes" => "pub-field-special-care-notes",
+        "special_care_consent" => "pub-apply-section-care",
+        _ => return None,
+    })
+}
+
 #[derive(Debug, Default, Serialize)]
 struct ErrorItem {
     field: String,
@@ -848,28 +892,38 @@ impl ApplyErrors {
             .collect();
         let mut remaining = field_errors(lang, &general);
         let mut out = ApplyErrors::default();
-        let mut push = |field: String, message: String| {
+        // The summary names the field: "入力してください。" alone says not which.
+        let mut push = |field: String, label: Option<String>, message: String| {
             out.by_field.insert(field.clone(), message.clone());
+            let message = match label {
+                Some(label) => t_args(
+                    lang,
+                    "pub-error-item",
+                    &[("label", label), ("message", message)],
+                ),
+                None => message,
+            };
             out.summary.push(ErrorItem { field, message });
         };
+        let label = |field: &str| field_label_key(field).map(|key| t(lang, key));
         for field in FIELDS_BEFORE_QUESTIONS {
             if let Some(message) = remaining.remove(field) {
-                push(field.to_string(), message);
+                push(field.to_string(), label(field), message);
             }
         }
         let by_question = answer_errors(questions, answers);
         for q in questions {
             if let Some(key) = by_question.get(&q.id) {
-                push(format!("q_{}", q.id), t(lang, key));
+                push(format!("q_{}", q.id), Some(q.label.clone()), t(lang, key));
             }
         }
         for field in FIELDS_AFTER_QUESTIONS {
             if let Some(message) = remaining.remove(field) {
-                push(field.to_string(), message);
+                push(field.to_string(), label(field), message);
             }
         }
         for (field, message) in remaining {
-            push(field.to_string(), message);
+            push(field.to_string(), label(field), message);
         }
         out
     }
@@ -1056,7 +1110,8 @@ async fn apply_page(
         ..Default::default()
     };
     let availability = Availability::of(&details.course, lang, state.clock.now());
-    let notice = (!availability.accepts_applications()).then(|| t(lang, availability.refusal_key()));
+    let notice =
+        (!availability.accepts_applications()).then(|| t(lang, availability.refusal_key()));
     let template = apply_template(
         &shell,
         ApplyPage {
@@ -1124,9 +1179,7 @@ async fn apply(
         ))
     };
     let result = match applicant(user.id, &details.course, &details.questions, &fields, now) {
-        Ok(applicant) => {
-            enrollment::enroll(&state.db, id, &applicant, Channel::Online, now).await
-        }
+        Ok(applicant) => enrollment::enroll(&state.db, id, &applicant, Channel::Online, now).await,
         Err(e) => Err(e),
     };
     match result {
@@ -1145,7 +1198,9 @@ async fn apply(
             ApplyErrors::new(lang, &errors, &details.questions, &fields.answers),
             None,
         ),
-        Err(Error::Conflict(key)) => redo(Status::Conflict, ApplyErrors::default(), Some(t(lang, key))),
+        Err(Error::Conflict(key)) => {
+            redo(Status::Conflict, ApplyErrors::default(), Some(t(lang, key)))
+        }
         Err(e) => e.into(),
     }
 }

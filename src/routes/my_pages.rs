@@ -94,9 +94,13 @@ async fn my_page(
             dates: date_range(lang, c.starts_on, c.ends_on),
             status_label: status_label(lang, &e.status),
             applied_on: format_datetime(lang, e.created_at),
-            next_session: next
-                .get(&c.id)
-                .map(|s| format!("{} {}", day_with_weekday(lang, s.starts_at), hm(s.starts_at))),
+            next_session: next.get(&c.id).map(|s| {
+                format!(
+                    "{} {}",
+                    day_with_weekday(lang, s.starts_at),
+                    hm(s.starts_at)
+                )
+            }),
             waitlist_position: enrollment::waitlist_rank(&state.db, &e).await?,
             offer_deadline: e
                 .offer_expires_at
@@ -239,8 +243,8 @@ async fn enrollment_ics(
     let course = catalog::find(&state.db, row.course_id).await?;
     let details = catalog::details(&state.db, course).await?;
     let status = status_of(&row);
-    let attending =
-        status.is_some_and(EnrollmentStatus::is_active) || status == Some(EnrollmentStatus::Completed);
+    let attending = status.is_some_and(EnrollmentStatus::is_active)
+        || status == Some(EnrollmentStatus::Completed);
     Ok(ics_file(
         calendar(&details, !attending),
         format!("enrollment-{id}.ics"),

@@ -144,10 +144,17 @@ pub fn duration_text(lang: Lang, minutes: i32) -> String {
     }
 }
 
+pub fn prefecture_choices() -> Vec<Choice> {
+    crate::domain::application::PREFECTURES
+        .iter()
+        .map(|p| Choice::new(*p, (*p).to_string()))
+        .collect()
+}
+
 pub fn price_choices(lang: Lang) -> Vec<Choice> {
     PRICE_CATEGORIES
         .iter()
-        .map(|c| Choice::new(*c, t(lang, &format!("staff-price-{c}"))))
+        .map(|c| Choice::new(*c, t(lang, &format!("staff-price-{}", c.replace('_', "-")))))
         .collect()
 }
 
@@ -283,6 +290,20 @@ impl Pager {
     }
 }
 
+/// `a=1&b=2&` for the non-empty values, ready for one more parameter.
+pub fn query_string(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| {
+            format!(
+                "{name}={}&",
+                rocket::http::RawStr::new(value).percent_encode()
+            )
+        })
+        .collect()
+}
+
 #[derive(FromForm)]
 pub struct CsrfOnly {
     pub csrf_token: String,
@@ -366,6 +387,11 @@ async fn course_list(
             statuses,
             kinds,
             f: context! { status: status.unwrap_or(""), kind: kind.unwrap_or(""), q: q.unwrap_or("") },
+            pager_base: query_string(&[
+                ("status", status.unwrap_or("")),
+                ("kind", kind.unwrap_or("")),
+                ("q", q.unwrap_or("")),
+            ]),
             pager: Pager::new(page, total),
         },
     ))
@@ -600,6 +626,7 @@ async fn new_course_template(
         context! {
             s: shell,
             kind: kind.as_str(),
+            is_new: true,
             kind_label: t(lang, kind.label_key()),
             kinds,
             v: form,
@@ -820,6 +847,8 @@ async fn course_template(
             transitions,
             can_cancel: current.can_become(CourseStatus::Cancelled),
             v: settings,
+            kind: &c.kind,
+            is_new: false,
             sites: site_choices(state).await?,
             fees: fee_rows,
             categories: price_choices(lang),

@@ -108,6 +108,18 @@ async fn notify(
     Ok(())
 }
 
+/// Queues a mail about a course to a person (for other services' events).
+pub async fn notify_public(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+    course: &course::Model,
+    event: &'static str,
+    extra: &[(&str, String)],
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    notify(conn, user_id, course, event, extra, now).await
+}
+
 /// Takes one seat if one is free: decided by a conditional update in the
 /// database, so concurrent requests (and instances) can never oversell.
 async fn take_seat(conn: &impl ConnectionTrait, course_id: i64) -> Result<bool, Error> {

@@ -1,8 +1,10 @@
 //! One module per capability. Each write is one transaction; functions take
 //! `&impl ConnectionTrait` so they run on the pool or inside a caller's transaction.
 pub mod accounts;
+pub mod attendance;
 pub mod audit;
 pub mod catalog;
+pub mod check_in;
 pub mod curricula;
 pub mod demo;
 pub mod enrollment;

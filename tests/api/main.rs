@@ -2,11 +2,14 @@
 mod accounts_api;
 mod accounts_pages;
 mod admin;
+mod catalog_pages;
 mod cli;
 mod enrollment_api;
 mod foundation;
 mod helpers;
 mod i18n;
+mod my_pages;
 mod races;
 mod route_guards;
+mod staff_pages;
 mod tokens;

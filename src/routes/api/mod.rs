@@ -1,6 +1,7 @@
 //! The JSON API under `/api` (see `shared/API.md`): Bearer tokens only,
 //! problem+json errors, described by the OpenAPI document it serves.
 pub mod accounts;
+pub mod attendance;
 pub mod catalog;
 pub mod enrollments;
 pub mod idempotent;
@@ -12,6 +13,7 @@ pub fn routes() -> Vec<Route> {
     let mut routes = accounts::routes();
     routes.extend(catalog::routes());
     routes.extend(enrollments::routes());
+    routes.extend(attendance::routes());
     routes.extend(openapi::routes());
     routes
 }

@@ -5,7 +5,7 @@ use rocket::{get, routes, Route};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, catalog, enrollments};
+use super::{accounts, attendance, catalog, enrollments};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -17,7 +17,10 @@ use super::{accounts, catalog, enrollments};
         catalog::list_sites, catalog::create_site,
         enrollments::enroll, enrollments::my_enrollments, enrollments::get_enrollment,
         enrollments::cancel, enrollments::accept_offer, enrollments::approve, enrollments::reject,
-        enrollments::transfer, enrollments::course_enrollments
+        enrollments::transfer, enrollments::course_enrollments,
+        attendance::roster, attendance::save_attendance, attendance::progress, attendance::door_check_in,
+        attendance::session_code, attendance::self_check_in, attendance::record_assessment,
+        attendance::record_outside_credit, attendance::offer_makeup
     ),
     components(schemas(
         accounts::SignupBody, accounts::UserView, accounts::TokenRequest,
@@ -26,7 +29,13 @@ use super::{accounts, catalog, enrollments};
         catalog::SubjectView, catalog::NewCourseBody, catalog::CancelCourseBody, catalog::CapacityBody,
         catalog::NewSessionBody, catalog::NewSiteBody,
         enrollments::EnrollmentView, enrollments::EnrollBody, enrollments::EnrollResult,
-        enrollments::CancelBody, enrollments::ApproveBody, enrollments::RejectBody, enrollments::TransferBody
+        enrollments::CancelBody, enrollments::ApproveBody, enrollments::RejectBody, enrollments::TransferBody,
+        attendance::RosterEntry, attendance::RosterView, attendance::MarkBody, attendance::AttendanceBody,
+        attendance::SaveResult, attendance::SubjectProgressView, attendance::ProgressView,
+        attendance::DoorCheckInBody, attendance::DoorCheckInResult, attendance::SessionCode,
+        attendance::SelfCheckInBody, attendance::SelfCheckInResult, attendance::AssessmentBody,
+        attendance::AssessmentView, attendance::OutsideCreditBody, attendance::OutsideCreditView,
+        attendance::MakeupOfferBody, attendance::MakeupOfferResult
     )),
     modifiers(&BearerAuth)
 )]
