@@ -1518,7 +1518,12 @@ async fn schedule_template(
             total_scheduled: duration_text(lang, scheduled),
             weekdays,
             v: forms.session.unwrap_or_default(),
-            gv: forms.generate.unwrap_or_default(),
+            // The course's own dates are the likely period.
+            gv: forms.generate.unwrap_or_else(|| GenerateForm {
+                gen_from: c.starts_on.to_string(),
+                gen_until: c.ends_on.to_string(),
+                ..GenerateForm::default()
+            }),
             sv: forms.subject.unwrap_or_default(),
             errors: forms.errors,
         },

@@ -2,6 +2,7 @@
 mod accounts_api;
 mod accounts_pages;
 mod admin;
+mod attendance_api;
 mod catalog_pages;
 mod cli;
 mod enrollment_api;

@@ -932,9 +932,16 @@ async fn every_staff_page_renders_in_japanese_and_english_without_a_missing_mess
         })
         .await;
     let state = app.state();
-    let question = catalog::add_question(&state.db, course.id, "yes_no", "昼食のお弁当を注文しますか", &[], false)
-        .await
-        .unwrap();
+    let question = catalog::add_question(
+        &state.db,
+        course.id,
+        "yes_no",
+        "昼食のお弁当を注文しますか",
+        &[],
+        false,
+    )
+    .await
+    .unwrap();
     let people = app.trainees(1).await;
     let mut who = applicant(people[0].0, ("髙橋", "恵子"), ("タカハシ", "ケイコ"));
     who.form = json!({
@@ -944,10 +951,16 @@ async fn every_staff_page_renders_in_japanese_and_english_without_a_missing_mess
     });
     who.answers = vec![(question.id, "yes".into())];
     who.special_care_notes = Some("腰痛があります".into());
-    let id = enrollment::enroll(&state.db, course.id, &who, Channel::Online, state.clock.now())
-        .await
-        .unwrap()
-        .id;
+    let id = enrollment::enroll(
+        &state.db,
+        course.id,
+        &who,
+        Channel::Online,
+        state.clock.now(),
+    )
+    .await
+    .unwrap()
+    .id;
     staff_logged_in(&app).await;
     let monday = next_monday(&app);
     generate(&app, course.id, monday, monday + Duration::days(4), "").await;
@@ -969,25 +982,226 @@ async fn every_staff_page_renders_in_japanese_and_english_without_a_missing_mess
     ];
     for lang in ["ja", "en"] {
         let csrf = app.csrf().await;
-        app.post_form("/language", &[("lang", lang), ("next", "/staff"), ("csrf_token", &csrf)])
-            .await;
+        app.post_form(
+            "/language",
+            &[("lang", lang), ("next", "/staff"), ("csrf_token", &csrf)],
+        )
+        .await;
         for path in &pages {
             let (status, html) = page(&app, path).await;
             std::fs::write(
-                std::env::temp_dir().join(format!("staff-page-{lang}{}.html", path.replace(['/', '?', '='], "_"))),
+                std::env::temp_dir().join(format!(
+                    "staff-page-{lang}{}.html",
+                    path.replace(['/', '?', '='], "_")
+                )),
                 &html,
             )
             .ok();
             assert_eq!(status, Status::Ok, "{lang} {path}");
-            assert!(html.contains(&format!(r#"<html lang="{lang}">"#)), "{lang} {path}");
+            assert!(
+                html.contains(&format!(r#"<html lang="{lang}">"#)),
+                "{lang} {path}"
+            );
             for raw in ["staff-", "course-status-", "status-", "err-", "kind-"] {
-                assert!(!html.contains(raw), "{lang} {path}: a message id ({raw}…) is shown raw");
+                assert!(
+                    !html.contains(raw),
+                    "{lang} {path}: a message id ({raw}…) is shown raw"
+                );
             }
             if path.starts_with("/staff/enrollments/") {
-                assert!(html.contains("腰痛があります"), "special-care notes for staff");
+                assert!(
+                    html.contains("腰痛があります"),
+                    "special-care notes for staff"
+                );
                 assert!(html.contains(if lang == "ja" { "昭和33年" } else { "1958" }));
             }
-
         }
     }
+}
+
+#[rocket::async_test]
+async fn staff_add_edit_and_cancel_a_session_in_japan_time() {
+    let app = spawn().await;
+    let course = app
+        .published_course(CourseSpec {
+            kind: CourseKind::Helper,
+            approval: true,
+            ..Default::default()
+        })
+        .await;
+    let instructor = app.account(Role::Instructor).await;
+    staff_logged_in(&app).await;
+    let csrf = app.csrf().await;
+    let path = format!("/staff/courses/{}/sessions", course.id);
+    let instructor_id = instructor.id.to_string();
+    // A helper course's session needs a subject.
+    let response = app
+        .post_form(
+            &path,
+            &[
+                ("starts_at", "2027-04-06T09:30"),
+                ("ends_at", "2027-04-06T12:30"),
+                ("room", "3階 講義室"),
+                ("csrf_token", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    let html = response.into_string().await.unwrap();
+    assert!(html.contains("この講座の科目から選んでください"));
+    assert!(html.contains(r#"value="2027-04-06T09:30""#), "input kept");
+
+    post_redirect(
+        &app,
+        &path,
+        &[
+            ("starts_at", "2027-04-06T09:30"),
+            ("ends_at", "2027-04-06T12:30"),
+            ("subject_no", "1"),
+            ("room", "3階 講義室"),
+            ("instructor_id", &instructor_id),
+            ("csrf_token", &csrf),
+        ],
+    )
+    .await;
+    let db = &app.state().db;
+    let added = schedule::for_course(db, course.id).await.unwrap().remove(0);
+    assert_eq!(added.starts_at.to_rfc3339(), "2027-04-06T00:30:00+00:00");
+    assert_eq!(added.instructor_id, Some(instructor.id));
+
+    let edit = format!("/staff/sessions/{}/edit", added.id);
+    let (status, html) = page(&app, &edit).await;
+    assert_eq!(status, Status::Ok);
+    assert!(
+        html.contains(r#"value="2027-04-06T09:30""#),
+        "shown in Japan time"
+    );
+    let response = app
+        .post_form(
+            &format!("/staff/sessions/{}", added.id),
+            &[
+                ("starts_at", "2027-04-06T13:30"),
+                ("ends_at", "2027-04-06T13:00"),
+                ("subject_no", "1"),
+                ("csrf_token", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    assert!(response
+        .into_string()
+        .await
+        .unwrap()
+        .contains("終了時刻は開始時刻より後にしてください"));
+    post_redirect(
+        &app,
+        &format!("/staff/sessions/{}", added.id),
+        &[
+            ("starts_at", "2027-04-06T13:30"),
+            ("ends_at", "2027-04-06T16:30"),
+            ("subject_no", "1"),
+            ("room", "3階 講義室"),
+            ("csrf_token", &csrf),
+        ],
+    )
+    .await;
+    let edited = schedule::find(db, added.id).await.unwrap();
+    assert_eq!(edited.starts_at.to_rfc3339(), "2027-04-06T04:30:00+00:00");
+
+    let to = post_redirect(
+        &app,
+        &format!("/staff/sessions/{}/cancel", added.id),
+        &[("csrf_token", &csrf)],
+    )
+    .await;
+    assert!(schedule::find(db, added.id)
+        .await
+        .unwrap()
+        .cancelled_at
+        .is_some());
+    let (_, html) = page(&app, &to).await;
+    assert!(html.contains("休講にしました"));
+    assert!(
+        html.contains("<strong>休講</strong>"),
+        "the cancelled mark is text"
+    );
+    assert!(
+        html.contains("不足 6時間"),
+        "a cancelled session does not count"
+    );
+}
+
+#[rocket::async_test]
+async fn staff_transfer_someone_to_another_date_and_a_full_target_is_an_error_message() {
+    let app = spawn().await;
+    let from = app.published_course(CourseSpec::default()).await;
+    let to_course = app.published_course(CourseSpec::default()).await;
+    let full = app
+        .published_course(CourseSpec {
+            capacity: 1,
+            waitlist: false,
+            ..Default::default()
+        })
+        .await;
+    let people = app.trainees(2).await;
+    applies(
+        &app,
+        full.id,
+        people[1].0,
+        ("先客", "様"),
+        ("センキャク", "サマ"),
+    )
+    .await;
+    let id = applies(
+        &app,
+        from.id,
+        people[0].0,
+        ("山田", "太郎"),
+        ("ヤマダ", "タロウ"),
+    )
+    .await;
+    staff_logged_in(&app).await;
+    let csrf = app.csrf().await;
+    let back = format!("/staff/enrollments/{id}");
+    let (_, html) = page(&app, &back).await;
+    assert!(html.contains(&to_course.code), "other dates are offered");
+    assert!(!html.contains(&format!(r#"<option value="{}">{}"#, from.id, from.code)));
+
+    let target = full.id.to_string();
+    let to = post_redirect(
+        &app,
+        &format!("/staff/enrollments/{id}/transfer"),
+        &[
+            ("course_id", &target),
+            ("back", &back),
+            ("csrf_token", &csrf),
+        ],
+    )
+    .await;
+    let (status, html) = page(&app, &to).await;
+    assert_eq!(status, Status::Ok);
+    assert!(html.contains("定員に達したため"));
+    let db = &app.state().db;
+    assert_eq!(enrollment::find(db, id).await.unwrap().status, "confirmed");
+
+    let target = to_course.id.to_string();
+    post_redirect(
+        &app,
+        &format!("/staff/enrollments/{id}/transfer"),
+        &[
+            ("course_id", &target),
+            ("back", &back),
+            ("csrf_token", &csrf),
+        ],
+    )
+    .await;
+    assert_eq!(enrollment::find(db, id).await.unwrap().status, "cancelled");
+    let moved = enrollment::active_for(db, to_course.id, people[0].0)
+        .await
+        .unwrap()
+        .expect("moved");
+    assert_eq!(moved.transferred_from, Some(id));
+    let (_, html) = page(&app, &back).await;
+    assert!(html.contains("振り替えました"));
+    assert!(html.contains(&format!("講座（ID {}）へ振替", to_course.id)));
 }
