@@ -11,6 +11,7 @@ pub mod entities;
 pub mod error;
 pub mod i18n;
 pub mod jobs;
+pub mod reports;
 pub mod routes;
 pub mod services;
 pub mod state;

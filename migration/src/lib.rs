@@ -7,6 +7,8 @@ mod m20261127_000003_catalog_basics;
 mod m20261127_000004_idempotency_keys;
 mod m20261127_000005_schedule_and_enrollment;
 mod m20261127_000006_attendance;
+mod m20261127_000007_certificates;
+mod m20261127_000008_mail_delivery;
 
 pub struct Migrator;
 
@@ -20,6 +22,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_idempotency_keys::Migration),
             Box::new(m20261127_000005_schedule_and_enrollment::Migration),
             Box::new(m20261127_000006_attendance::Migration),
+            Box::new(m20261127_000007_certificates::Migration),
+            Box::new(m20261127_000008_mail_delivery::Migration),
         ]
     }
 }

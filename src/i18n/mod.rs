@@ -72,6 +72,8 @@ const JA: &[&str] = &[
     include_str!("locales/ja/pages_staff.ftl"),
     include_str!("locales/ja/completion.ftl"),
     include_str!("locales/ja/attendance.ftl"),
+    include_str!("locales/ja/certificates.ftl"),
+    include_str!("locales/ja/notifications.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("locales/en/main.ftl"),
@@ -82,6 +84,8 @@ const EN: &[&str] = &[
     include_str!("locales/en/pages_staff.ftl"),
     include_str!("locales/en/completion.ftl"),
     include_str!("locales/en/attendance.ftl"),
+    include_str!("locales/en/certificates.ftl"),
+    include_str!("locales/en/notifications.ftl"),
 ];
 
 pub struct Catalogs {

@@ -2,13 +2,17 @@
 //! `&impl ConnectionTrait` so they run on the pool or inside a caller's transaction.
 pub mod accounts;
 pub mod attendance;
+pub mod attendance_views;
 pub mod audit;
 pub mod catalog;
+pub mod certificates;
 pub mod check_in;
 pub mod curricula;
 pub mod demo;
 pub mod enrollment;
 pub mod idempotency;
+pub mod mail_delivery;
+pub mod notifications;
 pub mod outbox;
 pub mod public_views;
 pub mod rate_limit;

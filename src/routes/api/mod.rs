@@ -3,8 +3,10 @@
 pub mod accounts;
 pub mod attendance;
 pub mod catalog;
+pub mod certificates;
 pub mod enrollments;
 pub mod idempotent;
+pub mod notifications;
 pub mod openapi;
 
 use rocket::Route;
@@ -14,6 +16,8 @@ pub fn routes() -> Vec<Route> {
     routes.extend(catalog::routes());
     routes.extend(enrollments::routes());
     routes.extend(attendance::routes());
+    routes.extend(certificates::routes());
+    routes.extend(notifications::routes());
     routes.extend(openapi::routes());
     routes
 }

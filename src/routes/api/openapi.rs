@@ -58,7 +58,15 @@ pub fn routes() -> Vec<Route> {
     routes![openapi_json]
 }
 
+/// The whole document: the core plus each feature module's own part.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(super::certificates::Doc::openapi());
+    doc.merge(super::notifications::Doc::openapi());
+    doc
+}
+
 #[get("/openapi.json")]
 fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(document())
 }
