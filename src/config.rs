@@ -40,6 +40,34 @@ pub struct AppConfig {
     /// Run the background loop (offer expiry, …) in this instance.
     pub background_jobs: bool,
     pub background_interval_secs: u64,
+    /// SMTP server for outgoing mail. Empty: nothing is sent, mail stays in
+    /// the outbox and staff read it at /staff/outbox.
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    /// `none` (plain, local relays and tests), `starttls` or `tls` (implicit, port 465).
+    pub smtp_tls: String,
+    pub smtp_username: Option<String>,
+    /// A secret: set it through ROCKET_SMTP_PASSWORD, not in Rocket.toml.
+    pub smtp_password: Option<String>,
+    /// The longest one delivery may take, connection included.
+    pub smtp_timeout_secs: u64,
+    /// Mails one delivery pass sends at most.
+    pub mail_batch_size: u64,
+    /// How long a claimed mail is left to its worker before another may retry
+    /// it (longer than `smtp_timeout_secs`, so a live worker keeps its claim).
+    pub mail_lease_secs: i64,
+    /// After this many failed attempts a mail is marked failed.
+    pub mail_max_attempts: i32,
+    /// Wait after the first failure; doubled after each further one.
+    pub mail_retry_base_secs: i64,
+    pub mail_retry_max_secs: i64,
+    /// Who sends the mails, named in every footer.
+    pub office_name: String,
+    /// How to reach the office (phone, hours, address), in every footer.
+    /// Empty: the footer points to `public_base_url`.
+    pub office_contact: String,
+    /// Reminders for tomorrow's sessions go out from this hour (Japan time).
+    pub reminder_hour_jst: u32,
 }
 
 impl Default for AppConfig {
@@ -69,6 +97,20 @@ impl Default for AppConfig {
             static_dir: PathBuf::from("static"),
             background_jobs: true,
             background_interval_secs: 30,
+            smtp_host: String::new(),
+            smtp_port: 587,
+            smtp_tls: "starttls".into(),
+            smtp_username: None,
+            smtp_password: None,
+            smtp_timeout_secs: 30,
+            mail_batch_size: 50,
+            mail_lease_secs: 300,
+            mail_max_attempts: 8,
+            mail_retry_base_secs: 60,
+            mail_retry_max_secs: 6 * 3600,
+            office_name: "ワーカーズコープ 講座受付事務局".into(),
+            office_contact: String::new(),
+            reminder_hour_jst: 9,
         }
     }
 }
@@ -120,6 +162,32 @@ impl AppConfig {
         if self.token_ttl_minutes <= 0 || self.token_ttl_minutes > 24 * 60 {
             return Err(ConfigError::Invalid(
                 "token_ttl_minutes must be between 1 and 1440".into(),
+            ));
+        }
+        if !matches!(self.smtp_tls.as_str(), "none" | "starttls" | "tls") {
+            return Err(ConfigError::Invalid(
+                "smtp_tls must be \"none\", \"starttls\" or \"tls\"".into(),
+            ));
+        }
+        if self.smtp_timeout_secs == 0
+            || self.mail_lease_secs <= 2 * self.smtp_timeout_secs as i64
+        {
+            return Err(ConfigError::Invalid(
+                "mail_lease_secs must be more than twice smtp_timeout_secs (≥ 1)".into(),
+            ));
+        }
+        if self.mail_max_attempts < 1
+            || self.mail_batch_size == 0
+            || self.mail_retry_base_secs < 1
+            || self.mail_retry_max_secs < self.mail_retry_base_secs
+        {
+            return Err(ConfigError::Invalid(
+                "mail_max_attempts, mail_batch_size and mail_retry_base_secs must be ≥ 1, mail_retry_max_secs ≥ mail_retry_base_secs".into(),
+            ));
+        }
+        if self.reminder_hour_jst > 23 {
+            return Err(ConfigError::Invalid(
+                "reminder_hour_jst must be between 0 and 23".into(),
             ));
         }
         Ok(())
@@ -233,6 +301,22 @@ mod tests {
             "sqlite://data/kouza.sqlite3?mode=rwc"
         );
         assert!(!config.is_postgres());
+    }
+
+    #[test]
+    fn an_unknown_smtp_tls_mode_or_a_lease_shorter_than_a_delivery_is_refused() {
+        let config = AppConfig {
+            smtp_tls: "ssl".into(),
+            ..AppConfig::default()
+        };
+        assert!(config.validate().is_err());
+        let config = AppConfig {
+            mail_lease_secs: 30,
+            smtp_timeout_secs: 30,
+            ..AppConfig::default()
+        };
+        assert!(config.validate().is_err());
+        assert!(AppConfig::default().validate().is_ok());
     }
 
     #[test]

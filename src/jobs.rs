@@ -41,4 +41,9 @@ pub async fn run_once(db: &sea_orm::DatabaseConnection, now: chrono::DateTime<ch
         Ok(n) => tracing::info!(expired = n, "waitlist offers expired"),
         Err(e) => tracing::error!(error = %e, "expiring offers failed"),
     }
+    match crate::services::enrollment::release_unpaid(db, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(released = n, "unpaid seats released"),
+        Err(e) => tracing::error!(error = %e, "releasing unpaid seats failed"),
+    }
 }

@@ -11,6 +11,8 @@ pub mod entities;
 pub mod error;
 pub mod i18n;
 pub mod jobs;
+pub mod payments;
+pub mod pdf;
 pub mod reports;
 pub mod routes;
 pub mod services;

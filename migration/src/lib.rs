@@ -9,6 +9,8 @@ mod m20261127_000005_schedule_and_enrollment;
 mod m20261127_000006_attendance;
 mod m20261127_000007_certificates;
 mod m20261127_000008_mail_delivery;
+mod m20261127_000009_fees;
+mod m20261127_000010_payments;
 
 pub struct Migrator;
 
@@ -24,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_attendance::Migration),
             Box::new(m20261127_000007_certificates::Migration),
             Box::new(m20261127_000008_mail_delivery::Migration),
+            Box::new(m20261127_000009_fees::Migration),
+            Box::new(m20261127_000010_payments::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ pub mod course;
 pub mod course_draft;
 pub mod email;
 pub mod error;
+pub mod fees;
 pub mod ics;
 pub mod password;
 pub mod person;

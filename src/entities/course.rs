@@ -48,6 +48,8 @@ pub struct Model {
     pub assessment_pass_mark: i32,
     /// Trainees may mark themselves present with a live session code.
     pub self_check_in: bool,
+    /// Days an unpaid seat is held after it is taken (then it goes to the waitlist).
+    pub payment_deadline_days: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(belongs_to, from = "site_id", to = "id")]

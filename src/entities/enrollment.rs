@@ -36,6 +36,10 @@ pub struct Model {
     /// The code in this person's QR for check-in at the door.
     pub check_in_code: Option<String>,
     pub checked_in_at: Option<DateTimeUtc>,
+    /// What this person owes for the course (integer yen), fixed when applying.
+    pub amount_due_yen: i64,
+    /// An unpaid seat is released after this moment.
+    pub payment_due_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(belongs_to, from = "course_id", to = "id")]

@@ -72,8 +72,10 @@ const JA: &[&str] = &[
     include_str!("locales/ja/pages_staff.ftl"),
     include_str!("locales/ja/completion.ftl"),
     include_str!("locales/ja/attendance.ftl"),
+    include_str!("locales/ja/pages_attendance.ftl"),
     include_str!("locales/ja/certificates.ftl"),
     include_str!("locales/ja/notifications.ftl"),
+    include_str!("locales/ja/payments.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("locales/en/main.ftl"),
@@ -84,8 +86,10 @@ const EN: &[&str] = &[
     include_str!("locales/en/pages_staff.ftl"),
     include_str!("locales/en/completion.ftl"),
     include_str!("locales/en/attendance.ftl"),
+    include_str!("locales/en/pages_attendance.ftl"),
     include_str!("locales/en/certificates.ftl"),
     include_str!("locales/en/notifications.ftl"),
+    include_str!("locales/en/payments.ftl"),
 ];
 
 pub struct Catalogs {

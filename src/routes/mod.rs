@@ -5,11 +5,15 @@ pub mod api;
 pub mod auth_pages;
 pub mod catalog_pages;
 pub mod certificate_pages;
+pub mod check_in_pages;
 pub mod enrollment_input;
 pub mod forms;
+pub mod instructor_pages;
 pub mod my_pages;
 pub mod notification_pages;
 pub mod pages;
+pub mod payment_pages;
+pub mod progress_pages;
 pub mod request_id;
 pub mod respond;
 pub mod security;
@@ -32,9 +36,13 @@ pub fn page_routes() -> Vec<Route> {
     routes.extend(catalog_pages::routes());
     routes.extend(certificate_pages::routes());
     routes.extend(notification_pages::routes());
+    routes.extend(payment_pages::routes());
     routes.extend(my_pages::routes());
     routes.extend(staff_courses::routes());
     routes.extend(staff_enrollments::routes());
     routes.extend(staff_sites::routes());
+    routes.extend(instructor_pages::routes());
+    routes.extend(progress_pages::routes());
+    routes.extend(check_in_pages::routes());
     routes
 }

@@ -892,7 +892,12 @@ async fn update_course(
         Ok(kind) => kind,
         Err(e) => return Error::from(e).into(),
     };
-    let (draft, errors) = form.draft(kind, Some(&existing), rules::jst_date(now));
+    let (draft, mut errors) = form.draft(kind, Some(&existing), rules::jst_date(now));
+    // `catalog::update` does not look the site up (create does); a stale
+    // select must not reach the database as a broken reference.
+    if errors.is_empty() && sites::find(&state.db, draft.site_id).await.is_err() {
+        errors.push(DomainError::new("site_id", "err-site-unknown"));
+    }
     let result = if errors.is_empty() {
         catalog::update(&state.db, staff.0.id, id, &draft, now).await
     } else {

@@ -11,7 +11,7 @@ use sea_orm::{
 use super::outbox::{self, Mail};
 use super::{audit, catalog, is_unique_violation};
 use crate::domain::course::{self as rules, CourseStatus, EnrollmentStatus, Window};
-use crate::entities::{course, enrollment, enrollment_event, user};
+use crate::entities::{course, course_fee, enrollment, enrollment_event, user};
 use crate::error::Error;
 use crate::i18n::{t_args, Lang};
 
@@ -221,13 +221,47 @@ async fn promote(
     }
 }
 
-/// The status a newly seated enrollment starts in.
-fn seated_status(course: &course::Model) -> EnrollmentStatus {
+/// The status a newly seated enrollment starts in: approval first where the
+/// course needs it, then payment where something is owed.
+fn seated_status(course: &course::Model, amount_due: i64) -> EnrollmentStatus {
     if course.requires_approval {
         EnrollmentStatus::PendingApproval
     } else {
+        after_approval(amount_due)
+    }
+}
+
+fn after_approval(amount_due: i64) -> EnrollmentStatus {
+    if amount_due > 0 {
+        EnrollmentStatus::PendingPayment
+    } else {
         EnrollmentStatus::Confirmed
     }
+}
+
+fn payment_due(
+    course: &course::Model,
+    status: EnrollmentStatus,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    (status == EnrollmentStatus::PendingPayment)
+        .then(|| now + Duration::days(i64::from(std::cmp::max(course.payment_deadline_days, 0))))
+}
+
+/// What the applicant owes for the course in their price category.
+async fn amount_for(
+    conn: &impl ConnectionTrait,
+    course_id: i64,
+    category: &str,
+) -> Result<i64, Error> {
+    let lines: Vec<crate::domain::fees::FeeLine> = course_fee::Entity::find()
+        .filter(course_fee::COLUMN.course_id.eq(course_id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|f| (f.category, f.component, f.amount_yen))
+        .collect();
+    Ok(crate::domain::fees::amount_due(&lines, category)?)
 }
 
 pub async fn active_for(
@@ -290,8 +324,9 @@ pub async fn enroll(
     {
         return Err(Error::Conflict("err-already-enrolled"));
     }
+    let amount_due = amount_for(&txn, course_id, &applicant.price_category).await?;
     let (status, ticket) = if take_seat(&txn, course_id).await? {
-        (seated_status(&course), None)
+        (seated_status(&course, amount_due), None)
     } else if course.waitlist_enabled {
         (
             EnrollmentStatus::Waitlisted,
@@ -315,6 +350,8 @@ pub async fn enroll(
         special_care_notes: Set(applicant.special_care_notes.clone()),
         consent_at: Set(now),
         waitlist_ticket: Set(ticket),
+        amount_due_yen: Set(amount_due),
+        payment_due_at: Set(payment_due(&course, status, now)),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -333,26 +370,41 @@ pub async fn enroll(
         Channel::Staff { .. } => "entered by staff",
     };
     record_event(&txn, row.id, Some(actor), None, status, note, now).await?;
-    let event = match status {
-        EnrollmentStatus::Waitlisted => "waitlisted",
-        EnrollmentStatus::PendingApproval => "received",
-        _ => "confirmed",
-    };
     let rank = match ticket {
         Some(_) => waitlist_rank(&txn, &row).await?.unwrap_or(0).to_string(),
         None => String::new(),
     };
-    notify(
-        &txn,
-        applicant.user_id,
-        &course,
-        event,
-        &[("position", rank)],
-        now,
-    )
-    .await?;
+    tell_status(&txn, &row, &course, status, &[("position", rank)], now).await?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// The mail for the status an enrollment has just reached.
+async fn tell_status(
+    conn: &impl ConnectionTrait,
+    row: &enrollment::Model,
+    course: &course::Model,
+    status: EnrollmentStatus,
+    extra: &[(&str, String)],
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    match status {
+        EnrollmentStatus::Waitlisted => {
+            notify(conn, row.user_id, course, "waitlisted", extra, now).await
+        }
+        EnrollmentStatus::PendingApproval => {
+            notify(conn, row.user_id, course, "received", extra, now).await
+        }
+        EnrollmentStatus::PendingPayment => {
+            let due = payment_due(course, status, now).unwrap_or(now);
+            let args = [
+                ("amount", format!("{}", row.amount_due_yen)),
+                ("deadline", crate::i18n::format_datetime(Lang::Ja, due)),
+            ];
+            notify(conn, row.user_id, course, "payment-requested", &args, now).await
+        }
+        _ => notify(conn, row.user_id, course, "confirmed", extra, now).await,
+    }
 }
 
 /// The current place in the queue (1 = next to be offered), for waitlisted people.
@@ -486,9 +538,13 @@ pub async fn accept_offer(
     let txn = crate::db::begin_write(db).await?;
     let row = find_visible(&txn, id, user_id, false).await?;
     let course = catalog::find(&txn, row.course_id).await?;
-    let next = seated_status(&course);
+    let next = seated_status(&course, row.amount_due_yen);
     let accepted = enrollment::Entity::update_many()
         .col_expr(enrollment::Column::Status, Expr::value(next.as_str()))
+        .col_expr(
+            enrollment::Column::PaymentDueAt,
+            Expr::value(payment_due(&course, next, now)),
+        )
         .col_expr(
             enrollment::Column::OfferExpiresAt,
             Expr::value(Option::<DateTime<Utc>>::None),
@@ -516,16 +572,11 @@ pub async fn accept_offer(
         now,
     )
     .await?;
-    let event = if next == EnrollmentStatus::PendingApproval {
-        "received"
-    } else {
-        "confirmed"
-    };
-    notify(
+    tell_status(
         &txn,
-        row.user_id,
+        &row,
         &course,
-        event,
+        next,
         &[("position", String::new())],
         now,
     )
@@ -620,10 +671,12 @@ pub async fn approve(
     let txn = crate::db::begin_write(db).await?;
     let row = find(&txn, id).await?;
     let course = catalog::find(&txn, row.course_id).await?;
+    let next = after_approval(row.amount_due_yen);
     let approved = enrollment::Entity::update_many()
+        .col_expr(enrollment::Column::Status, Expr::value(next.as_str()))
         .col_expr(
-            enrollment::Column::Status,
-            Expr::value(EnrollmentStatus::Confirmed.as_str()),
+            enrollment::Column::PaymentDueAt,
+            Expr::value(payment_due(&course, next, now)),
         )
         .col_expr(enrollment::Column::IdentityDocument, Expr::value(document))
         .col_expr(
@@ -649,7 +702,7 @@ pub async fn approve(
         id,
         Some(staff_id),
         Some(EnrollmentStatus::PendingApproval),
-        EnrollmentStatus::Confirmed,
+        next,
         &note,
         now,
     )
@@ -663,9 +716,111 @@ pub async fn approve(
         now,
     )
     .await?;
-    notify(&txn, row.user_id, &course, "approved", &[], now).await?;
+    if next == EnrollmentStatus::PendingPayment {
+        tell_status(&txn, &row, &course, next, &[], now).await?;
+    } else {
+        notify(&txn, row.user_id, &course, "approved", &[], now).await?;
+    }
     txn.commit().await?;
     find(db, id).await
+}
+
+/// Confirms a seat once it is paid in full (called by the payments service
+/// inside its transaction). Returns false when it was not waiting for payment.
+pub async fn mark_paid(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    actor_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let row = find(conn, id).await?;
+    if !transition(
+        conn,
+        id,
+        &[EnrollmentStatus::PendingPayment],
+        EnrollmentStatus::Confirmed,
+        None,
+        now,
+    )
+    .await?
+    {
+        return Ok(false);
+    }
+    record_event(
+        conn,
+        id,
+        actor_id,
+        Some(EnrollmentStatus::PendingPayment),
+        EnrollmentStatus::Confirmed,
+        "paid",
+        now,
+    )
+    .await?;
+    let course = catalog::find(conn, row.course_id).await?;
+    notify(conn, row.user_id, &course, "confirmed", &[], now).await?;
+    Ok(true)
+}
+
+/// Releases seats whose payment deadline passed without payment, and offers
+/// them to the waitlist. Safe on several instances (conditional updates).
+pub async fn release_unpaid(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, Error> {
+    let due: Vec<i64> = enrollment::Entity::find()
+        .select_only()
+        .column(enrollment::Column::Id)
+        .filter(
+            enrollment::COLUMN
+                .status
+                .eq(EnrollmentStatus::PendingPayment.as_str()),
+        )
+        .filter(enrollment::COLUMN.payment_due_at.lte(now))
+        .limit(200)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut released = 0;
+    for id in due {
+        let txn = crate::db::begin_write(db).await?;
+        let won = enrollment::Entity::update_many()
+            .col_expr(
+                enrollment::Column::Status,
+                Expr::value(EnrollmentStatus::Cancelled.as_str()),
+            )
+            .col_expr(
+                enrollment::Column::StatusReason,
+                Expr::value("payment_deadline"),
+            )
+            .col_expr(enrollment::Column::UpdatedAt, Expr::value(now))
+            .filter(enrollment::COLUMN.id.eq(id))
+            .filter(
+                enrollment::COLUMN
+                    .status
+                    .eq(EnrollmentStatus::PendingPayment.as_str()),
+            )
+            .filter(enrollment::COLUMN.payment_due_at.lte(now))
+            .exec(&txn)
+            .await?;
+        if won.rows_affected != 1 {
+            continue;
+        }
+        let row = find(&txn, id).await?;
+        let course = catalog::find(&txn, row.course_id).await?;
+        record_event(
+            &txn,
+            id,
+            None,
+            Some(EnrollmentStatus::PendingPayment),
+            EnrollmentStatus::Cancelled,
+            "payment deadline passed",
+            now,
+        )
+        .await?;
+        release_seat(&txn, course.id).await?;
+        promote(&txn, course.id, now).await?;
+        notify(&txn, row.user_id, &course, "payment-expired", &[], now).await?;
+        txn.commit().await?;
+        released += 1;
+    }
+    Ok(released)
 }
 
 /// Public documents accepted for 本人確認 (never the My Number side).

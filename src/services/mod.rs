@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod mail_delivery;
 pub mod notifications;
 pub mod outbox;
+pub mod payments;
 pub mod public_views;
 pub mod rate_limit;
 pub mod schedule;

@@ -154,6 +154,7 @@ pub async fn update(
         now,
     )
     .await?;
+    super::notifications::notify_session_changed(conn, id, now).await?;
     Ok(updated)
 }
 
@@ -181,6 +182,7 @@ pub async fn cancel(
         now,
     )
     .await?;
+    super::notifications::notify_session_changed(conn, id, now).await?;
     find(conn, id).await
 }
 

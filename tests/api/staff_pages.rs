@@ -918,6 +918,40 @@ async fn fees_questions_and_capacity_are_set_from_the_course_page() {
     );
     let (_, html) = page(&app, &path).await;
     assert!(html.contains("昼食のお弁当を注文しますか"));
+
+    // The settings form edits the course; its kind stays.
+    let (site, starts, ends) = (
+        course.site_id.to_string(),
+        course.starts_on.to_string(),
+        course.ends_on.to_string(),
+    );
+    let settings = |percent: &'static str| {
+        vec![
+            ("kind", "symposium"),
+            ("code", course.code.as_str()),
+            ("title", "はじめての家族介護講座（秋）"),
+            ("site_id", site.as_str()),
+            ("starts_on", starts.as_str()),
+            ("ends_on", ends.as_str()),
+            ("waitlist_enabled", "on"),
+            ("offer_hold_hours", "24"),
+            ("cancellation_deadline_days", "5"),
+            ("attendance_threshold_percent", percent),
+            ("csrf_token", csrf.as_str()),
+        ]
+    };
+    let response = app.post_form(&path, &settings("150")).await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    let html = response.into_string().await.unwrap();
+    assert!(html.contains("割合は1〜100で入力してください"));
+    assert!(html.contains(r#"value="はじめての家族介護講座（秋）""#));
+    post_redirect(&app, &path, &settings("75")).await;
+    let edited = catalog::find(&app.state().db, course.id).await.unwrap();
+    assert_eq!(edited.title, "はじめての家族介護講座（秋）");
+    assert_eq!(edited.kind, "community");
+    assert_eq!(edited.attendance_threshold_percent, 75);
+    assert_eq!(edited.offer_hold_hours, 24);
+    assert_eq!(edited.capacity, 45, "capacity has its own form");
     assert!(html.contains("0 &#x2F; 45"));
 }
 

@@ -7,6 +7,7 @@ pub mod certificates;
 pub mod enrollments;
 pub mod idempotent;
 pub mod notifications;
+pub mod payments;
 pub mod openapi;
 
 use rocket::Route;
@@ -18,6 +19,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(attendance::routes());
     routes.extend(certificates::routes());
     routes.extend(notifications::routes());
+    routes.extend(payments::routes());
     routes.extend(openapi::routes());
     routes
 }

@@ -63,6 +63,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(super::certificates::Doc::openapi());
     doc.merge(super::notifications::Doc::openapi());
+    doc.merge(super::payments::Doc::openapi());
     doc
 }
 

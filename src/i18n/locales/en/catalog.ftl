@@ -135,3 +135,20 @@ err-session-too-long = A session may last at most 24 hours.
 err-subject-unknown = Choose one of this course's subjects.
 err-instructor-unknown = Choose a person registered as an instructor.
 err-makeup-mismatch = A make-up session must be for a session of the same subject.
+err-price-category-not-offered = This course does not offer the price category you chose.
+mail-payment-requested-subject = [Kouza] Please pay for your place: { $course }
+mail-payment-requested-body =
+    Dear { $name },
+
+    Your place in "{ $course }" is held. Please pay { $amount } yen by { $deadline }.
+    If we cannot confirm the payment by then, the place goes to the waitlist.
+
+    Workers' Co-op course office
+mail-payment-expired-subject = [Kouza] The payment deadline has passed: { $course }
+mail-payment-expired-body =
+    Dear { $name },
+
+    We could not confirm your payment for "{ $course }" by the deadline, so the application is cancelled.
+    If you think this is a mistake, please contact the office.
+
+    Workers' Co-op course office

@@ -135,3 +135,20 @@ err-session-too-long = 1回の時間は24時間以内にしてください。
 err-subject-unknown = この講座の科目から選んでください。
 err-instructor-unknown = 講師として登録されている人を選んでください。
 err-makeup-mismatch = 補講の対象は、同じ科目の回を選んでください。
+err-price-category-not-offered = この講座では、選んだ料金区分での申込を受け付けていません。
+mail-payment-requested-subject = 【講座受付】お支払いのお願い：{ $course }
+mail-payment-requested-body =
+    { $name } 様
+
+    「{ $course }」の席を確保しました。受講料 { $amount } 円を { $deadline } までにお支払いください。
+    期限までにお支払いが確認できない場合、席はキャンセル待ちの方にご案内します。
+
+    ワーカーズコープ 講座受付事務局
+mail-payment-expired-subject = 【講座受付】お支払い期限が過ぎました：{ $course }
+mail-payment-expired-body =
+    { $name } 様
+
+    「{ $course }」のお支払いが期限までに確認できなかったため、お申し込みを取り消しました。
+    お心当たりがない場合は事務局へご連絡ください。
+
+    ワーカーズコープ 講座受付事務局

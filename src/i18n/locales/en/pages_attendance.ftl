@@ -1,0 +1,197 @@
+# Attendance pages (the roll, progress, attendance sheets, check-in) in English.
+# Keep the same keys as ja/pages_attendance.ftl.
+
+## Shared
+
+att-time-range = { $from }–{ $to }
+att-duration-hours = { $hours } h
+att-duration-hours-minutes = { $hours } h { $minutes } min
+att-minutes = { $minutes } min
+att-subject-label = { $no }. { $name }
+att-subject-heading = { $no } { $name } ({ $hours })
+att-makeup-topic = Make-up: { $topic }
+att-makeup-badge = Make-up
+att-session-number = Session { $n }
+att-list-separator = { ", " }
+att-none = None
+att-cancelled = Cancelled
+att-not-recorded = Not recorded
+att-topic = Topic
+att-room = Room
+att-course = Course
+att-course-code = Course code
+att-instructor = Instructor
+att-site = Site
+att-period = Period
+att-designation-number = Designation number
+att-mark-with-minutes = { $mark } ({ $minutes } min)
+att-late-by = { $minutes } min late
+
+## Today
+
+att-today-title = My sessions
+att-today-badge = Today
+att-bad-date = The date could not be read, so today is shown.
+att-day-nav = Other days
+att-prev-day = ← Previous day
+att-next-day = Next day →
+att-back-to-today = Back to today
+att-field-date = Date
+att-show-day = Show
+att-sessions-of-day = Sessions on this day ({ $count })
+att-no-sessions = You have no sessions on this day.
+att-take-roll = Take the roll
+
+## The roster
+
+att-roster-title = Take the roll
+att-back-to-today-list = ← Back to my sessions
+att-history-link = See the change history
+att-code-link = Show the check-in code (self check-in)
+att-roster-counts = { $total } trainees ({ $marked } recorded, { $unmarked } not recorded)
+att-roster-empty = Nobody is on this session's roster.
+att-row-details = Time and note ({ $minutes } min attended)
+att-field-minutes = Minutes attended
+att-field-late-minutes = Minutes late
+att-field-note = Note
+att-taught-by = Taught by (instructors who taught this session)
+att-taught-by-hint = Tick every instructor who actually taught.
+att-field-reason = Reason for the correction
+att-reason-hint = Changing a mark more than 2 hours after the session ends needs a reason.
+att-reason-hint-after = This session is over. To change a recorded mark, give a reason.
+att-save = Save
+att-all-present = Mark everyone not recorded present and save
+flash-attendance-saved = Saved ({ $created } new, { $changed } changed, { $unchanged } unchanged).
+
+## The check-in code
+
+att-code-title = Check-in code
+att-back-to-roster = ← Back to the roster
+att-code-label = Check-in code
+att-code-instructions = Trainees enter this six-digit code under "Check in" on My page.
+att-code-valid-for = This code is valid for { $seconds } more seconds. The screen refreshes by itself.
+
+## History
+
+att-history-title = Attendance change history
+att-history-empty = Nothing recorded yet.
+att-col-when = When
+att-col-trainee = Trainee
+att-col-change = Change
+att-col-reason = Reason
+att-col-who = Recorded by
+att-change = { $before } → { $after }
+
+## Progress (trainee)
+
+att-progress-title = My progress
+att-back-to-my = ← Back to My page
+att-state-complete = Completion requirements met
+att-state-incomplete = Completion requirements not met yet
+att-interrupted = You may be interrupted
+att-missing-subjects-count = { $count } subject(s) still need hours.
+att-all-hours-done = Every subject has its hours.
+att-assessment = Completion assessment
+att-subjects-caption = Hours per subject
+att-col-subject = Subject
+att-col-required = Required
+att-col-attended = Attended
+att-col-missing = Missing
+att-other-credit = Correspondence / other provider { $minutes } min
+att-minutes-left = { $minutes } min to go
+att-next-makeup = Next make-up: { $when }
+att-no-makeup-yet = No make-up session yet; the office will contact you.
+att-subject-done = Done
+att-community-standing = Attended { $attended } of { $held } sessions held. Completion needs at least { $threshold }%.
+att-symposium-checked-in = Checked in ({ $at })
+att-symposium-not-checked-in = Not checked in yet.
+att-door-title = Check-in QR code
+att-door-lead = Show this QR code at the reception desk. If it cannot be read, tell them the code below.
+att-door-qr-alt = Check-in QR code (code { $code })
+att-door-code-label = Check-in code
+
+## A trainee's record (staff)
+
+att-record-title = Attendance record
+att-back-to-enrollment = ← Back to the enrollment
+att-back-to-matrix = ← Back to the course's attendance
+att-record-sessions = Every session
+att-no-sessions-course = This course has no sessions yet.
+att-col-date = Date and time
+att-col-mark = Mark
+att-col-minutes = Minutes
+att-col-recorded-by = Recorded by
+
+## The course's attendance (staff)
+
+att-matrix-title = Attendance
+att-back-to-course = ← Back to the course
+att-download-csv = Download the attendance sheet by subject (CSV)
+att-print-link = Printable version
+att-door-link = Check-in at the door
+att-checked-in-count = { $checked } checked in / { $enrolled } enrolled
+att-at-risk-title = Trainees to look at
+att-at-risk-none = No trainee needs attention at the moment.
+att-needs-makeup = Make-up needed: { $subjects }
+att-threshold = Completion needs at least { $threshold }% attendance.
+att-sheet-title = Attendance by trainee
+att-sheet-empty = No trainees.
+att-sheet-caption-helper = Trainees × subjects (attended / required, minutes)
+att-sheet-caption-sessions = Trainees × sessions
+att-col-missing-subjects = Subjects short
+att-col-attendance = Attended
+att-col-checked-in = Check-in
+att-not-checked-in = Not checked in
+att-cell-minutes = { $attended }/{ $required } min
+att-cell-short = { $minutes } min short
+att-cell-missed = Missed
+att-sessions-attended = { $attended }/{ $held } sessions
+att-print-title = Attendance sheet by subject
+att-print-hint = Print with your browser's print command.
+att-printed-at = Printed at
+
+## CSV (for the prefecture; always Japanese, but the keys exist in English too)
+
+att-csv-number = Trainee number
+att-csv-name = Name
+att-csv-kana = Furigana
+att-csv-missing = Subjects short
+att-csv-attended = Sessions attended
+
+## At the door (staff)
+
+att-door-page-title = Check-in at the door
+att-door-session-now = Session in progress: { $time } (checking in also marks attendance)
+att-door-no-session = No session is in progress (only the check-in is recorded).
+att-door-by-code = Check in by QR or code
+att-field-door-code = Check-in code
+att-door-code-hint = Scan the QR code or type the code from the ticket.
+att-door-check-in = Check in
+att-door-scan = Scan with the camera
+att-door-scan-stop = Stop scanning
+att-door-camera = Camera view for scanning QR codes
+att-door-camera-error = The camera could not be used. Type the code or search by name.
+att-door-by-name = Find by name or furigana
+att-field-search = Name or furigana
+att-search-hint = Part of a name is enough (e.g. ヤマダ).
+att-search = Search
+att-search-none = No enrollment matches.
+att-people-caption = Enrolled people (in 50-sound order, { $count })
+att-checked-in-at = Checked in at { $time }
+flash-checked-in = { $name } is checked in ({ $time }).
+flash-checked-in-already = { $name } was already checked in at { $time }.
+err-check-in-code-required = Enter the check-in code.
+
+## Self check-in (trainees)
+
+att-self-title = Check in
+att-self-lead = Enter the six-digit code shown on the instructor's screen.
+att-self-none-today = You have no session today where you can check yourself in.
+att-field-session = Session
+att-field-session-code = Check-in code (6 digits)
+att-session-code-hint = The code changes every 30 seconds; enter the latest one.
+att-self-submit = Check in
+flash-self-checked-in = Your attendance is recorded.
+flash-self-check-in-already = Your attendance was already recorded.
+err-check-in-choose-session = Choose a session.
+err-self-check-in-not-yours = This session is not part of a course you are enrolled in.

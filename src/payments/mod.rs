@@ -1,0 +1,1 @@
+//! (being written) The only module that talks to Stripe, behind a small trait.

@@ -1,0 +1,12 @@
+//! (being written)
+use rocket::{routes, Route};
+use utoipa::OpenApi;
+
+/// This module's part of the OpenAPI document, merged into the whole.
+#[derive(OpenApi)]
+#[openapi()]
+pub struct Doc;
+
+pub fn routes() -> Vec<Route> {
+    routes![]
+}

@@ -1,0 +1,6 @@
+//! (being written)
+use rocket::{routes, Route};
+
+pub fn routes() -> Vec<Route> {
+    routes![]
+}
