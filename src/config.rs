@@ -169,8 +169,7 @@ impl AppConfig {
                 "smtp_tls must be \"none\", \"starttls\" or \"tls\"".into(),
             ));
         }
-        if self.smtp_timeout_secs == 0
-            || self.mail_lease_secs <= 2 * self.smtp_timeout_secs as i64
+        if self.smtp_timeout_secs == 0 || self.mail_lease_secs <= 2 * self.smtp_timeout_secs as i64
         {
             return Err(ConfigError::Invalid(
                 "mail_lease_secs must be more than twice smtp_timeout_secs (≥ 1)".into(),

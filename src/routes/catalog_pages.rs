@@ -1019,6 +1019,9 @@ struct ApplyPage<'a> {
     /// A message for the whole form (a conflict, or why it is closed).
     notice: Option<String>,
     availability: Availability,
+    /// After a refused submission the form stays, with the input, even if
+    /// nobody can apply any more: the person may want to copy what they wrote.
+    submitted: bool,
 }
 
 fn apply_template(shell: &Shell, page: ApplyPage<'_>) -> Template {
@@ -1045,7 +1048,7 @@ fn apply_template(shell: &Shell, page: ApplyPage<'_>) -> Template {
                 requires_approval: c.requires_approval,
             },
             level: level.as_str(),
-            form_open: page.availability.accepts_applications(),
+            form_open: page.submitted || page.availability.accepts_applications(),
             waitlist: page.availability == Availability::Waitlist,
             notice: page.notice,
             v: &values,
@@ -1120,6 +1123,7 @@ async fn apply_page(
             errors: &ApplyErrors::default(),
             notice,
             availability,
+            submitted: false,
         },
     );
     FormResponse::Redo((Status::Ok, template))
@@ -1174,6 +1178,7 @@ async fn apply(
                     errors: &errors,
                     notice,
                     availability: Availability::of(&details.course, lang, now),
+                    submitted: true,
                 },
             ),
         ))

@@ -1,4 +1,4 @@
-//! (being written)
+//! Reserved for pages not built yet.
 use rocket::{routes, Route};
 
 pub fn routes() -> Vec<Route> {

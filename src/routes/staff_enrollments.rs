@@ -280,7 +280,6 @@ struct ManualState {
     answer_errors: BTreeMap<i64, &'static str>,
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn enrollments_template(
     shell: &Shell,
     state: &AppState,

@@ -300,6 +300,9 @@ pub async fn update(
     now: DateTime<Utc>,
 ) -> Result<course::Model, Error> {
     draft.check().map_err(Error::Validation)?;
+    super::sites::find(db, draft.site_id)
+        .await
+        .map_err(|_| Error::invalid("site_id", "err-site-unknown"))?;
     let txn = crate::db::begin_write(db).await?;
     let existing = find(&txn, course_id).await?;
     if existing.kind != draft.kind.as_str() {
@@ -330,9 +333,23 @@ pub async fn update(
     Ok(updated)
 }
 
-/// Moves a course along its lifecycle (cancelling is done by enrollment, which
-/// also cancels everyone enrolled).
+/// Moves a course along its lifecycle. Cancelling goes through
+/// `enrollment::cancel_course`, which also cancels and tells everyone enrolled.
 pub async fn set_status(
+    conn: &impl ConnectionTrait,
+    actor_id: i64,
+    course_id: i64,
+    next: CourseStatus,
+    now: DateTime<Utc>,
+) -> Result<course::Model, Error> {
+    if next == CourseStatus::Cancelled {
+        return Err(Error::Conflict("err-course-transition"));
+    }
+    change_status(conn, actor_id, course_id, next, now).await
+}
+
+/// The lifecycle move itself, for `set_status` and for cancelling a course.
+pub(crate) async fn change_status(
     conn: &impl ConnectionTrait,
     actor_id: i64,
     course_id: i64,

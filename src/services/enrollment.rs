@@ -937,9 +937,22 @@ pub async fn cancel_course(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<course::Model, Error> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(Error::invalid("reason", "err-reason-required"));
+    }
     let txn = crate::db::begin_write(db).await?;
     let course =
-        catalog::set_status(&txn, staff_id, course_id, CourseStatus::Cancelled, now).await?;
+        catalog::change_status(&txn, staff_id, course_id, CourseStatus::Cancelled, now).await?;
+    audit::record(
+        &txn,
+        Some(staff_id),
+        "course_cancel",
+        ("course", Some(course_id)),
+        serde_json::json!({"reason": reason}),
+        now,
+    )
+    .await?;
     let active = enrollment::Entity::find()
         .filter(enrollment::COLUMN.course_id.eq(course_id))
         .filter(

@@ -2,7 +2,6 @@
 //! `&impl ConnectionTrait` so they run on the pool or inside a caller's transaction.
 pub mod accounts;
 pub mod attendance;
-pub mod attendance_views;
 pub mod audit;
 pub mod catalog;
 pub mod certificates;

@@ -52,13 +52,15 @@ async fn check(
             _ => errors.push(DomainError::new("subject_no", "err-subject-unknown")),
         }
     }
-    if input.room.chars().count() > 100
-        || input
-            .title
-            .as_deref()
-            .is_some_and(|t| t.chars().count() > 200)
-    {
+    if input.room.chars().count() > 100 {
         errors.push(DomainError::new("room", "err-text-too-long"));
+    }
+    if input
+        .title
+        .as_deref()
+        .is_some_and(|t| t.chars().count() > 200)
+    {
+        errors.push(DomainError::new("title", "err-text-too-long"));
     }
     if let Some(instructor_id) = input.instructor_id {
         let person = user::Entity::find_by_id(instructor_id).one(conn).await?;
@@ -154,7 +156,6 @@ pub async fn update(
         now,
     )
     .await?;
-    super::notifications::notify_session_changed(conn, id, now).await?;
     Ok(updated)
 }
 
@@ -182,7 +183,6 @@ pub async fn cancel(
         now,
     )
     .await?;
-    super::notifications::notify_session_changed(conn, id, now).await?;
     find(conn, id).await
 }
 

@@ -353,8 +353,7 @@ async fn two_devices_saving_one_roster_at_once_end_consistent_with_history() {
     for row in &rows {
         let last = history
             .iter()
-            .filter(|(a, _)| a.enrollment_id == row.enrollment_id)
-            .next_back()
+            .rfind(|(a, _)| a.enrollment_id == row.enrollment_id)
             .unwrap();
         assert_eq!(Some(last.1.new_mark.clone()), row.mark);
     }

@@ -100,9 +100,21 @@ pub async fn course(app: &TestApp, staff_id: i64, spec: Spec) -> course::Model {
         CourseStatus::Finished => &[CourseStatus::Published, CourseStatus::Finished],
     };
     for step in steps {
-        catalog::set_status(&state.db, staff_id, created.id, *step, now)
+        if *step == CourseStatus::Cancelled {
+            kouza::services::enrollment::cancel_course(
+                &state.db,
+                created.id,
+                staff_id,
+                "会場の都合により中止",
+                now,
+            )
             .await
             .unwrap();
+        } else {
+            catalog::set_status(&state.db, staff_id, created.id, *step, now)
+                .await
+                .unwrap();
+        }
     }
     catalog::find(&state.db, created.id).await.unwrap()
 }
@@ -630,6 +642,11 @@ async fn a_full_course_without_a_waitlist_says_so_and_keeps_the_input() {
     let html = response.into_string().await.unwrap();
     assert!(html.contains("定員に達したため、お申し込みいただけません。"));
     assert!(html.contains("role=\"alert\""));
+    assert!(
+        html.contains(r#"value="03-1234-5678""#),
+        "the input is kept"
+    );
+    assert!(html.contains(r#"name="consent" value="yes" checked"#));
 }
 
 fn helper_fields<'a>(csrf: &'a str, kana: &'a str, birth: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -782,6 +799,10 @@ async fn applying_after_the_window_closed_says_so_clearly() {
     assert_eq!(response.status(), Status::Conflict);
     let html = response.into_string().await.unwrap();
     assert!(html.contains("この講座の申込受付は終了しています。"));
+    assert!(
+        html.contains(r#"value="03-1234-5678""#),
+        "the input is kept"
+    );
     assert!(enrollments_of(&app, trainee.id).await.is_empty());
     let (_, page) = get(&app, &format!("/courses/{}", c.id)).await;
     assert!(page.contains("受付終了"));

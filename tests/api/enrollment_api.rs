@@ -631,7 +631,12 @@ async fn the_catalog_filters_by_kind_month_keyword_and_seats_and_rejects_bad_fil
     let page = app.json(get("per_page=1&page=2".into()).await).await;
     assert_eq!(page["total"], 2);
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
-    for bad in ["kind=lecture", "month=2027-13", "per_page=101"] {
+    for bad in [
+        "kind=lecture",
+        "month=2027-13",
+        "per_page=101",
+        "page=18446744073709551615",
+    ] {
         let response = get(bad.into()).await;
         assert_eq!(response.status(), Status::UnprocessableEntity, "{bad}");
     }
@@ -744,6 +749,27 @@ async fn cancelling_a_course_cancels_and_tells_everyone() {
             .await;
     }
     let staff = app.account(Role::Staff).await;
+    let no_reason = app
+        .client
+        .post(format!("/api/v1/courses/{}/cancel", course.id))
+        .header(app.bearer(&staff).await)
+        .header(ContentType::JSON)
+        .body(json!({"reason": " "}).to_string())
+        .dispatch()
+        .await;
+    assert_eq!(no_reason.status(), Status::UnprocessableEntity);
+    let publish_as_cancel = kouza::services::catalog::set_status(
+        &app.state().db,
+        staff.id,
+        course.id,
+        kouza::domain::course::CourseStatus::Cancelled,
+        app.state().clock.now(),
+    )
+    .await;
+    assert!(
+        publish_as_cancel.is_err(),
+        "cancelling only through cancel_course"
+    );
     let response = app
         .client
         .post(format!("/api/v1/courses/{}/cancel", course.id))

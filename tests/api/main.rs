@@ -3,7 +3,6 @@ mod accounts_api;
 mod accounts_pages;
 mod admin;
 mod attendance_api;
-mod attendance_pages;
 mod catalog_pages;
 mod cli;
 mod enrollment_api;

@@ -1023,14 +1023,6 @@ async fn every_staff_page_renders_in_japanese_and_english_without_a_missing_mess
         .await;
         for path in &pages {
             let (status, html) = page(&app, path).await;
-            std::fs::write(
-                std::env::temp_dir().join(format!(
-                    "staff-page-{lang}{}.html",
-                    path.replace(['/', '?', '='], "_")
-                )),
-                &html,
-            )
-            .ok();
             assert_eq!(status, Status::Ok, "{lang} {path}");
             assert!(
                 html.contains(&format!(r#"<html lang="{lang}">"#)),

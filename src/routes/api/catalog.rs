@@ -174,7 +174,8 @@ pub fn paging(page: Option<u64>, per_page: Option<u64>, default: u64) -> Result<
         return Err(Error::invalid("per_page", "err-per-page-invalid"));
     }
     let page = page.unwrap_or(1);
-    if page == 0 {
+    // Far beyond any real list, and small enough that page × per_page cannot overflow.
+    if page == 0 || page > 1_000_000 {
         return Err(Error::invalid("page", "err-page-invalid"));
     }
     Ok((page, per_page))

@@ -7,8 +7,8 @@ pub mod certificates;
 pub mod enrollments;
 pub mod idempotent;
 pub mod notifications;
-pub mod payments;
 pub mod openapi;
+pub mod payments;
 
 use rocket::Route;
 

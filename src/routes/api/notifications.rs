@@ -1,4 +1,4 @@
-//! (being written)
+//! Reserved for API endpoints not built yet.
 use rocket::{routes, Route};
 use utoipa::OpenApi;
 

@@ -59,7 +59,6 @@ pub-site-with-prefecture = { $site }, { $prefecture }
 ## Course page
 
 pub-course-facts = At a glance
-pub-course-kind = Kind
 pub-course-code = Course code
 pub-course-designation = Designation number
 pub-course-dates = Dates

@@ -59,7 +59,6 @@ pub-site-with-prefecture = { $site }（{ $prefecture }）
 ## 講座のページ
 
 pub-course-facts = 講座の概要
-pub-course-kind = 種類
 pub-course-code = 講座コード
 pub-course-designation = 指定番号
 pub-course-dates = 期間
