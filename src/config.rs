@@ -68,6 +68,20 @@ pub struct AppConfig {
     pub office_contact: String,
     /// Reminders for tomorrow's sessions go out from this hour (Japan time).
     pub reminder_hour_jst: u32,
+    /// Stripe secret key (`sk_…`). Unset: card payments are not offered.
+    pub stripe_secret_key: Option<String>,
+    /// Signing secret of the Stripe webhook endpoint (`whsec_…`).
+    pub stripe_webhook_secret: Option<String>,
+    /// Where the Stripe API is reached (tests point it at a local fake).
+    pub stripe_api_base: String,
+    /// Bank transfer (振込) instructions shown to trainees: bank, branch,
+    /// account type and number, account holder in katakana.
+    pub bank_transfer_details: String,
+    /// Who issues receipts (領収書): name and address.
+    pub receipt_issuer_name: String,
+    pub receipt_issuer_address: String,
+    /// 適格請求書発行事業者登録番号 (`T` + 13 digits), printed when set.
+    pub receipt_registration_number: Option<String>,
 }
 
 impl Default for AppConfig {
@@ -111,6 +125,13 @@ impl Default for AppConfig {
             office_name: "ワーカーズコープ 講座受付事務局".into(),
             office_contact: String::new(),
             reminder_hour_jst: 9,
+            stripe_secret_key: None,
+            stripe_webhook_secret: None,
+            stripe_api_base: "https://api.stripe.com".into(),
+            bank_transfer_details: String::new(),
+            receipt_issuer_name: "ワーカーズコープ 講座受付事務局".into(),
+            receipt_issuer_address: String::new(),
+            receipt_registration_number: None,
         }
     }
 }
@@ -183,6 +204,14 @@ impl AppConfig {
             return Err(ConfigError::Invalid(
                 "mail_max_attempts, mail_batch_size and mail_retry_base_secs must be ≥ 1, mail_retry_max_secs ≥ mail_retry_base_secs".into(),
             ));
+        }
+        if let Some(number) = &self.receipt_registration_number {
+            let digits = number.strip_prefix('T').unwrap_or("");
+            if digits.len() != 13 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(ConfigError::Invalid(
+                    "receipt_registration_number must be T followed by 13 digits".into(),
+                ));
+            }
         }
         if self.reminder_hour_jst > 23 {
             return Err(ConfigError::Invalid(

@@ -19,6 +19,7 @@ pub fn fairing() -> AdHoc {
             let interval = Duration::from_secs(state.config.background_interval_secs.max(1));
             let shutdown = rocket.shutdown();
             let db = state.db.clone();
+            let config = state.config.clone();
             let clock = state.clock.clone();
             rocket::tokio::spawn(async move {
                 let mut shutdown = std::pin::pin!(shutdown);
@@ -27,7 +28,7 @@ pub fn fairing() -> AdHoc {
                         _ = &mut shutdown => break,
                         _ = rocket::tokio::time::sleep(interval) => {}
                     }
-                    run_once(&db, clock.now()).await;
+                    run_once(&db, &config, clock.now()).await;
                 }
             });
         })
@@ -35,7 +36,11 @@ pub fn fairing() -> AdHoc {
 }
 
 /// One pass over every kind of due work.
-pub async fn run_once(db: &sea_orm::DatabaseConnection, now: chrono::DateTime<chrono::Utc>) {
+pub async fn run_once(
+    db: &sea_orm::DatabaseConnection,
+    config: &crate::config::AppConfig,
+    now: chrono::DateTime<chrono::Utc>,
+) {
     match crate::services::enrollment::expire_offers(db, now).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(expired = n, "waitlist offers expired"),
@@ -45,5 +50,18 @@ pub async fn run_once(db: &sea_orm::DatabaseConnection, now: chrono::DateTime<ch
         Ok(0) => {}
         Ok(n) => tracing::info!(released = n, "unpaid seats released"),
         Err(e) => tracing::error!(error = %e, "releasing unpaid seats failed"),
+    }
+    match crate::services::notifications::send_reminders(db, config, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(queued = n, "session reminders queued"),
+        Err(e) => tracing::error!(error = %e, "queueing reminders failed"),
+    }
+    // Keep the offset of the service clock, but read it afresh before each mail.
+    let offset = now - chrono::Utc::now();
+    let clock = move || chrono::Utc::now() + offset;
+    match crate::services::mail_delivery::deliver_due(db, config, clock).await {
+        Ok(report) if report == Default::default() => {}
+        Ok(report) => tracing::info!(?report, "mail delivery pass"),
+        Err(e) => tracing::error!(error = %e, "mail delivery failed"),
     }
 }

@@ -12,6 +12,8 @@ pub mod error;
 pub mod i18n;
 pub mod jobs;
 pub mod payments;
+pub mod pdf;
+pub mod reports;
 pub mod routes;
 pub mod services;
 pub mod state;

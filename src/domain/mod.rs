@@ -13,12 +13,15 @@ pub mod email;
 pub mod error;
 pub mod fees;
 pub mod ics;
+pub mod kana;
 pub mod password;
 pub mod person;
+pub mod refund_policy;
 pub mod role;
 pub mod schedule;
 pub mod signup;
 pub mod wareki;
+pub mod yen;
 
 pub use email::Email;
 pub use error::DomainError;

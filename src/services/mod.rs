@@ -2,7 +2,10 @@
 //! `&impl ConnectionTrait` so they run on the pool or inside a caller's transaction.
 pub mod accounts;
 pub mod attendance;
+pub mod attendance_views;
 pub mod audit;
+pub mod bank_import;
+pub mod card_payments;
 pub mod catalog;
 pub mod certificates;
 pub mod check_in;
@@ -13,9 +16,13 @@ pub mod idempotency;
 pub mod mail_delivery;
 pub mod notifications;
 pub mod outbox;
+pub mod payment_reports;
+pub mod payment_rows;
 pub mod payments;
 pub mod public_views;
 pub mod rate_limit;
+pub mod receipts;
+pub mod refunds;
 pub mod schedule;
 pub mod setup;
 pub mod sites;

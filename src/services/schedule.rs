@@ -156,6 +156,7 @@ pub async fn update(
         now,
     )
     .await?;
+    super::notifications::notify_session_changed(conn, id, now).await?;
     Ok(updated)
 }
 
@@ -183,6 +184,7 @@ pub async fn cancel(
         now,
     )
     .await?;
+    super::notifications::notify_session_changed(conn, id, now).await?;
     find(conn, id).await
 }
 

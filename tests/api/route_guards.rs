@@ -30,9 +30,13 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/courses"),
     ("GET", "/courses/<id>"),
     ("GET", "/courses/<id>/schedule.ics"),
+    ("GET", "/calendar/<file>"),
     ("GET", "/api/v1/courses"),
     ("GET", "/api/v1/courses/<id>"),
     ("GET", "/api/v1/sites"),
+    ("GET", "/verify/<code>"),
+    ("GET", "/.well-known/kouza-certificate-keys.json"),
+    ("POST", "/webhooks/stripe"),
 ];
 
 /// A route's path pattern without its query part.

@@ -246,8 +246,16 @@ async fn cancel(
         id: user.id,
         is_staff: is_staff(&user),
     };
-    let e = enrollment::cancel(&state.db, id, actor, reason.as_deref(), state.clock.now()).await?;
-    Ok(Json(view(state, e, actor.is_staff).await?))
+    let now = state.clock.now();
+    let e = enrollment::cancel(&state.db, id, actor, reason.as_deref(), now).await?;
+    // The refund by the course's policy (fees paid): recorded for staff to pay back.
+    let owed = crate::services::payments::refund_preview(&state.db, id, now).await?;
+    let refund =
+        crate::services::payments::after_cancel(&state.db, id, Some(user.id), owed, now).await?;
+    let has_fees = e.amount_due_yen > 0 || refund > 0;
+    let mut v = view(state, e, actor.is_staff).await?;
+    v.refund_yen = has_fees.then_some(refund);
+    Ok(Json(v))
 }
 
 /// Accept a seat offered from the waitlist, before it expires.

@@ -57,7 +57,7 @@ att-field-note = Note
 att-taught-by = Taught by (instructors who taught this session)
 att-taught-by-hint = Tick every instructor who actually taught.
 att-field-reason = Reason for the correction
-att-reason-hint = Changing a mark more than 2 hours after the session ends needs a reason.
+att-reason-hint = Changing a mark more than { $hours } hours after the session ends needs a reason.
 att-reason-hint-after = This session is over. To change a recorded mark, give a reason.
 att-save = Save
 att-all-present = Mark everyone not recorded present and save
@@ -91,7 +91,7 @@ att-state-incomplete = Completion requirements not met yet
 att-interrupted = You may be interrupted
 att-missing-subjects-count = { $count } subject(s) still need hours.
 att-all-hours-done = Every subject has its hours.
-att-assessment = Completion assessment
+att-assessment = Completion assessment: { $state }
 att-subjects-caption = Hours per subject
 att-col-subject = Subject
 att-col-required = Required
@@ -113,6 +113,7 @@ att-door-code-label = Check-in code
 ## A trainee's record (staff)
 
 att-record-title = Attendance record
+att-record-heading = Attendance record: { $name }
 att-back-to-enrollment = ← Back to the enrollment
 att-back-to-matrix = ← Back to the course's attendance
 att-record-sessions = Every session

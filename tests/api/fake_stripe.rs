@@ -1,0 +1,219 @@
+//! A fake Stripe on 127.0.0.1 speaking the form-encoded API the app uses:
+//! `POST /v1/checkout/sessions` and `POST /v1/refunds`. It records every
+//! request, honours `Idempotency-Key` (same key → same answer) and signs
+//! webhook payloads the way Stripe does. No network.
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+pub const SECRET_KEY: &str = "sk_test_fake";
+pub const WEBHOOK_SECRET: &str = "whsec_test_fake";
+
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub headers: HashMap<String, String>,
+    pub form: HashMap<String, String>,
+}
+
+#[derive(Default)]
+struct Inner {
+    requests: Vec<Recorded>,
+    by_key: HashMap<String, Value>,
+    seq: u32,
+}
+
+#[derive(Clone)]
+pub struct FakeStripe {
+    pub base_url: String,
+    inner: Arc<Mutex<Inner>>,
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = vec![];
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("00");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn parse_form(body: &str) -> HashMap<String, String> {
+    body.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+impl FakeStripe {
+    pub async fn start() -> FakeStripe {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let fake = FakeStripe {
+            base_url,
+            inner: Arc::default(),
+        };
+        let server = fake.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((socket, _)) = listener.accept().await else {
+                    return;
+                };
+                let server = server.clone();
+                tokio::spawn(async move { server.serve(socket).await });
+            }
+        });
+        fake
+    }
+
+    async fn serve(&self, mut socket: tokio::net::TcpStream) {
+        let mut buffer: Vec<u8> = vec![];
+        loop {
+            // Read one request (headers, then Content-Length bytes).
+            let head_end = loop {
+                if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                    break i + 4;
+                }
+                let mut chunk = [0u8; 4096];
+                match socket.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                }
+            };
+            let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+            let mut lines = head.split("\r\n");
+            let mut first = lines.next().unwrap_or("").split(' ');
+            let method = first.next().unwrap_or("").to_string();
+            let path = first.next().unwrap_or("").to_string();
+            let headers: HashMap<String, String> = lines
+                .filter_map(|l| l.split_once(':'))
+                .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+                .collect();
+            let length: usize = headers
+                .get("content-length")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            while buffer.len() < head_end + length {
+                let mut chunk = [0u8; 4096];
+                match socket.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let body = String::from_utf8_lossy(&buffer[head_end..head_end + length]).into_owned();
+            buffer.drain(..head_end + length);
+            let (status, reply) = self.answer(Recorded {
+                method,
+                path,
+                headers,
+                form: parse_form(&body),
+            });
+            let text = reply.to_string();
+            let response = format!(
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{text}",
+                text.len()
+            );
+            if socket.write_all(response.as_bytes()).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    fn answer(&self, request: Recorded) -> (&'static str, Value) {
+        let mut inner = self.inner.lock().unwrap();
+        inner.requests.push(request.clone());
+        if request.headers.get("authorization").map(String::as_str)
+            != Some(&format!("Bearer {SECRET_KEY}"))
+        {
+            return (
+                "401 Unauthorized",
+                json!({"error": {"type": "invalid_request_error", "message": "bad key"}}),
+            );
+        }
+        let key = request.headers.get("idempotency-key").cloned();
+        if let Some(previous) = key.as_ref().and_then(|k| inner.by_key.get(k)) {
+            return ("200 OK", previous.clone());
+        }
+        inner.seq += 1;
+        let n = inner.seq;
+        let form = &request.form;
+        let reply = match (request.method.as_str(), request.path.as_str()) {
+            ("POST", "/v1/checkout/sessions") => {
+                let unit: i64 = form["line_items[0][price_data][unit_amount]"]
+                    .parse()
+                    .unwrap();
+                let qty: i64 = form["line_items[0][quantity]"].parse().unwrap();
+                json!({
+                    "id": format!("cs_test_{n}"), "object": "checkout.session",
+                    "url": format!("https://checkout.stripe.test/c/pay/cs_test_{n}"),
+                    "amount_total": unit * qty, "currency": form["currency"],
+                    "status": "open", "payment_status": "unpaid", "mode": "payment",
+                    "client_reference_id": form.get("client_reference_id"),
+                })
+            }
+            ("POST", "/v1/refunds") => json!({
+                "id": format!("re_test_{n}"), "object": "refund",
+                "amount": form["amount"].parse::<i64>().unwrap(),
+                "payment_intent": form["payment_intent"], "status": "succeeded", "currency": "jpy",
+            }),
+            _ => {
+                return (
+                    "404 Not Found",
+                    json!({"error": {"type": "invalid_request_error", "message": "no such route"}}),
+                )
+            }
+        };
+        if let Some(key) = key {
+            inner.by_key.insert(key, reply.clone());
+        }
+        ("200 OK", reply)
+    }
+
+    pub fn requests(&self, path: &str) -> Vec<Recorded> {
+        self.inner
+            .lock()
+            .unwrap()
+            .requests
+            .iter()
+            .filter(|r| r.path == path)
+            .cloned()
+            .collect()
+    }
+}
+
+/// A signed webhook body and its `Stripe-Signature` header.
+pub fn signed_event(id: &str, kind: &str, object: Value, timestamp: i64) -> (String, String) {
+    let body = json!({
+        "id": id, "object": "event", "type": kind, "api_version": "2025-01-27",
+        "created": timestamp, "data": {"object": object},
+    })
+    .to_string();
+    let header = kouza::payments::webhook::sign(body.as_bytes(), WEBHOOK_SECRET, timestamp);
+    (body, header)
+}
+
+/// The `checkout.session.completed` object for a session.
+pub fn paid_session(session_id: &str, amount: i64, intent: &str) -> Value {
+    json!({
+        "id": session_id, "object": "checkout.session", "amount_total": amount,
+        "currency": "jpy", "payment_status": "paid", "status": "complete",
+        "payment_intent": intent, "customer_details": {"name": "YAMADA HANAKO"},
+    })
+}
