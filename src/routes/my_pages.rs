@@ -50,6 +50,11 @@ struct EnrollmentCard {
     cancel_until: String,
     cancel_closed: bool,
     calendar: bool,
+    /// A fee was charged: the payment page shows what is due, paid and refunded, with receipts.
+    payments: bool,
+    pay_now: bool,
+    /// Attendance and, for helper courses, hours per subject.
+    progress: bool,
 }
 
 fn status_of(row: &row::Model) -> Option<EnrollmentStatus> {
@@ -111,6 +116,9 @@ async fn my_page(
             cancel_until: date(lang, deadline),
             cancel_closed: active && !can_cancel,
             calendar: active || status == Some(EnrollmentStatus::Completed),
+            payments: e.amount_due_yen > 0,
+            pay_now: status == Some(EnrollmentStatus::PendingPayment),
+            progress: active || status == Some(EnrollmentStatus::Completed),
             course_title: c.title,
             status: e.status,
         };

@@ -13,6 +13,7 @@ mod foundation;
 mod helpers;
 mod i18n;
 mod my_pages;
+mod navigation;
 mod notifications;
 mod payments;
 mod races;

@@ -133,3 +133,8 @@ mail-reset-body =
     If you did not ask for this, ignore this mail; your password stays as it is.
 
     Workers' Co-op course office
+nav-instructor = My classes
+nav-payments = Payments
+nav-mail-delivery = Mail delivery
+nav-certificate-settings = Certificate settings
+account-notifications-link = Mail settings and calendar

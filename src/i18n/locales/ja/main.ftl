@@ -133,3 +133,8 @@ mail-reset-body =
     お心当たりがない場合は、このメールを破棄してください。パスワードは変更されません。
 
     ワーカーズコープ 講座受付事務局
+nav-instructor = 担当の授業
+nav-payments = 入金管理
+nav-mail-delivery = メール配信
+nav-certificate-settings = 修了証の設定
+account-notifications-link = メールの受信設定とカレンダー
