@@ -41,6 +41,7 @@ impl Error {
             Error::Forbidden | Error::Csrf => Status::Forbidden,
             Error::Conflict(_) => Status::Conflict,
             Error::RateLimited { .. } => Status::TooManyRequests,
+            Error::Db(e) if is_busy(e) => Status::ServiceUnavailable,
             Error::Db(_) | Error::Internal(_) => Status::InternalServerError,
         }
     }
@@ -55,13 +56,39 @@ impl Error {
             Error::Csrf => "problem-csrf",
             Error::Conflict(key) => key,
             Error::RateLimited { .. } => "problem-rate-limited",
+            Error::Db(e) if is_busy(e) => "problem-busy",
             Error::Db(_) | Error::Internal(_) => "problem-internal",
         }
     }
 }
 
+/// Every pooled connection stayed in use for the whole acquire timeout: the
+/// server is overloaded, not broken, and the request may simply be retried.
+fn is_busy(e: &DbErr) -> bool {
+    matches!(e, DbErr::ConnectionAcquire(_))
+}
+
+/// How long a client should wait before retrying a request refused as busy.
+pub const BUSY_RETRY_AFTER_SECS: u64 = 2;
+
 impl From<DomainError> for Error {
     fn from(e: DomainError) -> Error {
         Error::Validation(vec![e])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::error::ConnAcquireErr;
+
+    #[test]
+    fn an_exhausted_pool_is_busy_not_broken() {
+        let busy = Error::Db(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout));
+        assert_eq!(busy.status(), Status::ServiceUnavailable);
+        assert_eq!(busy.detail_key(), "problem-busy");
+        let broken = Error::Db(DbErr::Custom("boom".into()));
+        assert_eq!(broken.status(), Status::InternalServerError);
+        assert_eq!(broken.detail_key(), "problem-internal");
     }
 }

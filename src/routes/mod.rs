@@ -6,6 +6,7 @@ pub mod auth_pages;
 pub mod catalog_pages;
 pub mod certificate_pages;
 pub mod check_in_pages;
+pub mod dashboard_pages;
 pub mod enrollment_input;
 pub mod forms;
 pub mod instructor_pages;
@@ -44,5 +45,6 @@ pub fn page_routes() -> Vec<Route> {
     routes.extend(instructor_pages::routes());
     routes.extend(progress_pages::routes());
     routes.extend(check_in_pages::routes());
+    routes.extend(dashboard_pages::routes());
     routes
 }

@@ -30,6 +30,7 @@ fn title_key(status: Status) -> &'static str {
         413 => "status-413",
         422 => "status-422",
         429 => "status-429",
+        503 => "status-503",
         _ => "status-500",
     }
 }
@@ -44,6 +45,7 @@ fn slug(status: Status) -> &'static str {
         413 => "too-large",
         422 => "validation",
         429 => "rate-limited",
+        503 => "busy",
         _ => "internal",
     }
 }
@@ -111,6 +113,7 @@ impl<'r> Responder<'r, 'static> for ApiError {
         let body = problem_json(api_lang(req), &self.0);
         let retry_after = match self.0 {
             Error::RateLimited { retry_after_secs } => Some(retry_after_secs),
+            _ if status == Status::ServiceUnavailable => Some(crate::error::BUSY_RETRY_AFTER_SECS),
             _ => None,
         };
         problem_response(status, body, retry_after)

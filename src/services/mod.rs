@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod certificates;
 pub mod check_in;
 pub mod curricula;
+pub mod dashboard;
 pub mod demo;
 pub mod enrollment;
 pub mod idempotency;

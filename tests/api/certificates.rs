@@ -289,6 +289,9 @@ async fn a_hundred_concurrent_issues_in_one_series_are_numbered_one_to_a_hundred
     // Durable enough for a test; a full fsync per commit is not what is measured here.
     let figment = figment
         .merge(("db_max_connections", 16))
+        // Numbering is what is tested, not overload: on a loaded machine 120
+        // requests may wait for a connection longer than the default allows.
+        .merge(("db_acquire_timeout_secs", 120))
         .merge(("sqlite_synchronous", "normal"));
     let app = spawn_with(figment.clone(), data_dir).await;
     let second = if std::env::var("TEST_DATABASE_URL").is_ok() {

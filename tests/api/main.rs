@@ -7,6 +7,7 @@ mod attendance_pages;
 mod catalog_pages;
 mod certificates;
 mod cli;
+mod dashboard;
 mod enrollment_api;
 mod fake_stripe;
 mod foundation;
