@@ -6,6 +6,7 @@ use rocket::{get, post, routes, FromForm, Route, State};
 use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
 
+use super::paging::Pager;
 use super::respond::PageError;
 use super::shell::Shell;
 use crate::auth::csrf::CsrfToken;
@@ -36,28 +37,6 @@ struct RoleOption {
     label: String,
 }
 
-#[derive(Serialize)]
-struct Pager {
-    page: u64,
-    pages: u64,
-    total: u64,
-    prev: Option<u64>,
-    next: Option<u64>,
-}
-
-impl Pager {
-    fn new(page: u64, total: u64) -> Pager {
-        let pages = total.div_ceil(PER_PAGE).max(1);
-        Pager {
-            page,
-            pages,
-            total,
-            prev: (page > 1).then(|| page - 1),
-            next: (page < pages).then(|| page + 1),
-        }
-    }
-}
-
 #[get("/admin/users?<page>")]
 async fn users(
     shell: Shell,
@@ -86,7 +65,7 @@ async fn users(
         .collect();
     Ok(Template::render(
         "admin/users",
-        context! { s: &shell, rows, roles, pager: Pager::new(page, total) },
+        context! { s: &shell, rows, roles, pager: Pager::new(page, total, PER_PAGE) },
     ))
 }
 
@@ -146,6 +125,6 @@ async fn outbox_page(
         .collect();
     Ok(Template::render(
         "staff/outbox",
-        context! { s: &shell, rows, pager: Pager::new(page, total) },
+        context! { s: &shell, rows, pager: Pager::new(page, total, PER_PAGE) },
     ))
 }

@@ -11,9 +11,10 @@ use serde::Serialize;
 
 use super::forms::FormResponse;
 use super::instructor_pages::{hm, time_range};
+use super::paging::query_string;
 use super::respond::PageError;
 use super::shell::Shell;
-use super::staff_courses::{course_head, query_string};
+use super::staff_courses::course_head;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::{CurrentUser, StaffUser};
 use crate::domain::course::{jst_date, EnrollmentStatus};

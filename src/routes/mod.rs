@@ -2,6 +2,7 @@
 pub mod account_pages;
 pub mod admin_pages;
 pub mod api;
+pub mod audit_pages;
 pub mod auth_pages;
 pub mod catalog_pages;
 pub mod certificate_pages;
@@ -13,6 +14,7 @@ pub mod instructor_pages;
 pub mod my_pages;
 pub mod notification_pages;
 pub mod pages;
+pub mod paging;
 pub mod payment_pages;
 pub mod progress_pages;
 pub mod request_id;
@@ -46,5 +48,6 @@ pub fn page_routes() -> Vec<Route> {
     routes.extend(progress_pages::routes());
     routes.extend(check_in_pages::routes());
     routes.extend(dashboard_pages::routes());
+    routes.extend(audit_pages::routes());
     routes
 }

@@ -13,6 +13,7 @@ use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
 
 use super::forms::FormResponse;
+use super::paging::{query_string, Pager};
 use super::respond::PageError;
 use super::shell::Shell;
 use crate::auth::csrf::CsrfToken;
@@ -268,42 +269,6 @@ fn dates_text(lang: Lang, from: NaiveDate, until: NaiveDate) -> String {
     }
 }
 
-#[derive(Serialize)]
-struct Pager {
-    page: u64,
-    pages: u64,
-    total: u64,
-    prev: Option<u64>,
-    next: Option<u64>,
-}
-
-impl Pager {
-    fn new(page: u64, total: u64) -> Pager {
-        let pages = total.div_ceil(PER_PAGE).max(1);
-        Pager {
-            page,
-            pages,
-            total,
-            prev: (page > 1).then(|| page - 1),
-            next: (page < pages).then(|| page + 1),
-        }
-    }
-}
-
-/// `a=1&b=2&` for the non-empty values, ready for one more parameter.
-pub fn query_string(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(name, value)| {
-            format!(
-                "{name}={}&",
-                rocket::http::RawStr::new(value).percent_encode()
-            )
-        })
-        .collect()
-}
-
 #[derive(FromForm)]
 pub struct CsrfOnly {
     pub csrf_token: String,
@@ -392,7 +357,7 @@ async fn course_list(
                 ("kind", kind.unwrap_or("")),
                 ("q", q.unwrap_or("")),
             ]),
-            pager: Pager::new(page, total),
+            pager: Pager::new(page, total, PER_PAGE),
         },
     ))
 }
