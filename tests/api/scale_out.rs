@@ -149,7 +149,7 @@ impl Fleet {
             .env("ROCKET_SMTP_PORT", self.smtp_port.to_string())
             .env("ROCKET_SMTP_TLS", "none")
             .env("ROCKET_SMTP_TIMEOUT_SECS", "2")
-            .env("ROCKET_MAIL_LEASE_SECS", "5")
+            .env("ROCKET_MAIL_LEASE_SECS", "10")
             .env("ROCKET_MAIL_RETRY_BASE_SECS", "1")
             .env("ROCKET_MAIL_RETRY_MAX_SECS", "2")
             .env("ROCKET_STRIPE_SECRET_KEY", fake_stripe::SECRET_KEY)
