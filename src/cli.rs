@@ -9,7 +9,7 @@ use crate::config::AppConfig;
 use crate::domain::signup::{NewAccount, SignupInput};
 use crate::domain::Role;
 use crate::i18n::Lang;
-use crate::services::{accounts, curricula, demo};
+use crate::services::{accounts, demo};
 
 #[derive(Parser)]
 #[command(name = "kouza", about = "講座 — course and training registration")]
@@ -99,12 +99,9 @@ async fn open_db() -> Result<sea_orm::DatabaseConnection, String> {
     let db = crate::db::connect(&config)
         .await
         .map_err(|e| e.to_string())?;
-    crate::db::migrate(&db)
+    crate::db::migrate_and_load_reference(&db)
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
-    curricula::load_reference(&db)
-        .await
-        .map_err(|e| e.to_string())?;
     Ok(db)
 }
 

@@ -68,6 +68,31 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     }
 }
 
+/// Brings the schema up to date and loads the reference curricula, once, even
+/// when several instances start at the same moment: on PostgreSQL both run in
+/// one transaction under the migration's advisory lock, so the second instance
+/// waits and then finds everything in place (the reference load reads, then
+/// inserts, which two instances must not do at once).
+pub async fn migrate_and_load_reference(
+    db: &DatabaseConnection,
+) -> Result<usize, crate::error::Error> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        let txn = db.begin().await?;
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7400201)")
+            .await?;
+        Migrator::up(&txn, None).await?;
+        let added = crate::services::curricula::load_reference(&txn).await?;
+        txn.commit().await?;
+        Ok(added)
+    } else {
+        Migrator::up(db, None).await?;
+        let txn = begin_write(db).await?;
+        let added = crate::services::curricula::load_reference(&txn).await?;
+        txn.commit().await?;
+        Ok(added)
+    }
+}
+
 /// Starts a transaction that will write. On SQLite it takes the write lock at
 /// BEGIN, so two writers queue on the busy timeout instead of deadlocking on
 /// a lock upgrade.

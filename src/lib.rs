@@ -72,12 +72,9 @@ pub async fn build_state(figment: &Figment) -> Result<AppState, String> {
     let db = db::connect(&config)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
-    db::migrate(&db)
+    db::migrate_and_load_reference(&db)
         .await
-        .map_err(|e| format!("database migration failed: {e}"))?;
-    services::curricula::load_reference(&db)
-        .await
-        .map_err(|e| format!("cannot load reference curricula: {e}"))?;
+        .map_err(|e| format!("database migration or reference data failed: {e}"))?;
     let tokens = TokenKeys::new(
         &secret,
         &config.jwt_issuer,

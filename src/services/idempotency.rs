@@ -21,6 +21,13 @@ pub enum Claim {
     Running,
 }
 
+/// A claim still without an answer after this long belongs to a request
+/// whose instance died between claiming and answering (a live request ends
+/// well within it: every statement is cut off after 30 s). A retry with the
+/// same key then takes the claim over and runs, instead of hearing "still
+/// running" for ever.
+pub const ABANDONED_AFTER_SECS: i64 = 120;
+
 pub async fn claim(
     conn: &impl ConnectionTrait,
     scope: &str,
@@ -52,11 +59,37 @@ pub async fn claim(
                         .content_type
                         .unwrap_or_else(|| "application/json".into()),
                 },
+                _ if row.created_at < abandoned_before(now) => take_over(conn, row.id, now).await?,
                 _ => Claim::Running,
             })
         }
         Err(e) => Err(e.into()),
     }
+}
+
+fn abandoned_before(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - chrono::Duration::seconds(ABANDONED_AFTER_SECS)
+}
+
+/// Renews an abandoned claim for this request. The database decides: of two
+/// retries at once, exactly one update matches.
+async fn take_over(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Claim, Error> {
+    let renewed = idempotency_key::Entity::update_many()
+        .col_expr(idempotency_key::Column::CreatedAt, Expr::value(now))
+        .filter(idempotency_key::COLUMN.id.eq(id))
+        .filter(idempotency_key::COLUMN.status_code.is_null())
+        .filter(idempotency_key::COLUMN.created_at.lt(abandoned_before(now)))
+        .exec(conn)
+        .await?;
+    Ok(if renewed.rows_affected == 1 {
+        Claim::Fresh
+    } else {
+        Claim::Running
+    })
 }
 
 pub async fn complete(

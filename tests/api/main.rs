@@ -20,6 +20,7 @@ mod notifications;
 mod payments;
 mod races;
 mod route_guards;
+mod scale_out;
 mod smtp_sink;
 mod staff_pages;
 mod tokens;
