@@ -14,6 +14,7 @@ use super::instructor_pages::{hm, time_range};
 use super::respond::PageError;
 use super::shell::Shell;
 use super::staff_courses::{course_head, query_string};
+use super::walk_in_pages::WalkInView;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::{CurrentUser, StaffUser};
 use crate::domain::course::{jst_date, EnrollmentStatus};
@@ -39,7 +40,7 @@ const AT_THE_DOOR: [EnrollmentStatus; 3] = [
 ];
 
 /// The course's session going on now (from a little before its start), if any.
-async fn session_now(
+pub(super) async fn session_now(
     state: &AppState,
     course_id: i64,
     now: DateTime<Utc>,
@@ -62,13 +63,14 @@ struct Person {
     checked_in: Option<String>,
 }
 
-async fn door_template(
+pub(super) async fn door_template(
     shell: &Shell,
     state: &AppState,
     c: &course::Model,
     q: &str,
     code: &str,
     problem: &str,
+    walk_in: &WalkInView,
 ) -> Result<Template, Error> {
     let lang = shell.language;
     let now = state.clock.now();
@@ -111,6 +113,7 @@ async fn door_template(
             enrolled: everyone.len(),
             checked_in,
             current,
+            walk_in,
         },
     ))
 }
@@ -124,7 +127,17 @@ async fn door_page(
     state: &State<AppState>,
 ) -> Result<Template, PageError> {
     let c = catalog::find(&state.db, id).await?;
-    Ok(door_template(&shell, state, &c, q.as_deref().unwrap_or(""), "", "").await?)
+    let walk_in = WalkInView::fresh(shell.language, &c);
+    Ok(door_template(
+        &shell,
+        state,
+        &c,
+        q.as_deref().unwrap_or(""),
+        "",
+        "",
+        &walk_in,
+    )
+    .await?)
 }
 
 #[derive(FromForm)]
@@ -222,7 +235,8 @@ async fn door_check_in(
                 return e.into();
             };
             let code = form.code.clone().unwrap_or_default();
-            match door_template(&shell, state, &c, &q, &code, &problem).await {
+            let walk_in = WalkInView::fresh(lang, &c);
+            match door_template(&shell, state, &c, &q, &code, &problem, &walk_in).await {
                 Ok(template) => FormResponse::Redo((e.status(), template)),
                 Err(e) => e.into(),
             }

@@ -2,6 +2,7 @@
 pub mod account_pages;
 pub mod admin_pages;
 pub mod api;
+pub mod attendance_staff_pages;
 pub mod auth_pages;
 pub mod catalog_pages;
 pub mod certificate_pages;
@@ -23,6 +24,7 @@ pub mod shell;
 pub mod staff_courses;
 pub mod staff_enrollments;
 pub mod staff_sites;
+pub mod walk_in_pages;
 
 use rocket::Route;
 
@@ -43,6 +45,8 @@ pub fn page_routes() -> Vec<Route> {
     routes.extend(staff_sites::routes());
     routes.extend(instructor_pages::routes());
     routes.extend(progress_pages::routes());
+    routes.extend(attendance_staff_pages::routes());
     routes.extend(check_in_pages::routes());
+    routes.extend(walk_in_pages::routes());
     routes
 }
