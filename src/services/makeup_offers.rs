@@ -157,12 +157,28 @@ pub async fn offer(
 ) -> Result<usize, Error> {
     let course = catalog::find(db, course_id).await?;
     subject_of(db, &course, subject_no).await?;
-    let fits = candidates(db, &course, subject_no, now)
+    let candidate = candidates(db, &course, subject_no, now)
         .await?
-        .iter()
-        .any(|c| c.session.id == session_id);
-    if !fits {
-        return Err(Error::invalid("session_id", "err-makeup-session-unfit"));
+        .into_iter()
+        .find(|c| c.session.id == session_id)
+        .ok_or(Error::invalid("session_id", "err-makeup-session-unfit"))?;
+    if let Some(free) = candidate.free_seats {
+        // Another course's session: everyone offered needs one of its free seats.
+        let booked: Vec<i64> = makeup_booking::Entity::find()
+            .filter(makeup_booking::COLUMN.session_id.eq(session_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|b| b.enrollment_id)
+            .collect();
+        let newcomers = short_trainees(db, course_id, subject_no, now)
+            .await?
+            .iter()
+            .filter(|s| !booked.contains(&s.enrollment.id))
+            .count() as i64;
+        if newcomers > free {
+            return Err(Error::Conflict("err-makeup-not-enough-seats"));
+        }
     }
     let offered = attendance::offer_makeup(db, session_id, course_id, staff_id, now).await?;
     audit::record(

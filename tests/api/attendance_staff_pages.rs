@@ -709,3 +709,50 @@ async fn bad_input_on_the_staff_attendance_forms_is_explained_in_japanese_and_sa
     assert_eq!(assessment::Entity::find().count(db).await.unwrap(), 0);
     assert!(enrollments_in(&app, symposium.id).await.is_empty());
 }
+
+#[rocket::async_test]
+async fn another_cohorts_session_without_enough_free_seats_is_refused_and_books_nobody() {
+    let app = spawn().await;
+    let state = app.state();
+    let c = course_of(&app, CourseKind::Helper, 30).await;
+    let staff = app.account(Role::Staff).await;
+    let block = session_of(&app, &staff, &c, Some(1), Duration::hours(-7), 6, None).await;
+    let e = enroll(&app, &c, &staff, &["青木", "伊藤"]).await;
+    mark(
+        &app,
+        &staff,
+        block.id,
+        &[(e[0], Mark::Absent), (e[1], Mark::Absent)],
+    )
+    .await;
+    // One free seat for two trainees short in the subject.
+    let later = course_of(&app, CourseKind::Helper, 1).await;
+    let elsewhere = session_of(&app, &staff, &later, Some(1), Duration::days(20), 6, None).await;
+    app.login_page(&staff).await;
+    let (_, page) = get(&app, &format!("/staff/courses/{}/makeup?subject=1", c.id)).await;
+    assert!(page.contains("空席 1"), "{page}");
+    let csrf = app.csrf().await;
+    let elsewhere_id = elsewhere.id.to_string();
+    let (status, page) = post_and_follow(
+        &app,
+        &format!("/staff/courses/{}/makeup", c.id),
+        &[
+            ("csrf_token", &csrf),
+            ("subject_no", "1"),
+            ("session_id", &elsewhere_id),
+        ],
+    )
+    .await;
+    assert_eq!(status, Status::Conflict);
+    assert!(
+        page.contains("空席が、不足している受講者の人数より少ない"),
+        "{page}"
+    );
+    assert_eq!(
+        makeup_booking::Entity::find()
+            .count(&state.db)
+            .await
+            .unwrap(),
+        0
+    );
+}

@@ -243,6 +243,7 @@ flash-makeup-offered-none = Nobody new to offer it to (already offered, or nobod
 err-makeup-helper-only = Make-up sessions are offered per subject in helper courses.
 err-makeup-session-unfit = This session cannot make up this subject (other subject, already over, or no free seat).
 err-makeup-choose-session = Choose the session to use.
+err-makeup-not-enough-seats = This session has fewer free seats than the trainees short in the subject. Choose another session or add a make-up session.
 
 att-assessments-title = Final assessment
 att-assessments-none = No assessment recorded yet.

@@ -243,6 +243,7 @@ flash-makeup-offered-none = 新たに案内する受講者はいませんでし�
 err-makeup-helper-only = 補講の案内はヘルパー講座の科目ごとに行います。
 err-makeup-session-unfit = この回はこの科目の補講に使えません（科目が違う、終了済み、または空席がありません）。
 err-makeup-choose-session = 補講に使う回を選んでください。
+err-makeup-not-enough-seats = この回の空席が、不足している受講者の人数より少ないため案内できません。別の回を選ぶか、補講の回を追加してください。
 
 att-assessments-title = 修了評価
 att-assessments-none = 修了評価の記録はまだありません。
