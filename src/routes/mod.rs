@@ -10,6 +10,7 @@ pub mod check_in_pages;
 pub mod enrollment_input;
 pub mod forms;
 pub mod instructor_pages;
+pub mod makeup_pages;
 pub mod my_pages;
 pub mod notification_pages;
 pub mod pages;
@@ -46,6 +47,7 @@ pub fn page_routes() -> Vec<Route> {
     routes.extend(instructor_pages::routes());
     routes.extend(progress_pages::routes());
     routes.extend(attendance_staff_pages::routes());
+    routes.extend(makeup_pages::routes());
     routes.extend(check_in_pages::routes());
     routes.extend(walk_in_pages::routes());
     routes
