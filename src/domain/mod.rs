@@ -20,6 +20,7 @@ pub mod refund_policy;
 pub mod role;
 pub mod schedule;
 pub mod signup;
+pub mod walk_in;
 pub mod wareki;
 pub mod yen;
 

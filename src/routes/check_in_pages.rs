@@ -15,6 +15,7 @@ use super::paging::query_string;
 use super::respond::PageError;
 use super::shell::Shell;
 use super::staff_courses::course_head;
+use super::walk_in_pages::WalkInView;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::{CurrentUser, StaffUser};
 use crate::domain::course::{jst_date, EnrollmentStatus};
@@ -40,7 +41,7 @@ const AT_THE_DOOR: [EnrollmentStatus; 3] = [
 ];
 
 /// The course's session going on now (from a little before its start), if any.
-async fn session_now(
+pub(super) async fn session_now(
     state: &AppState,
     course_id: i64,
     now: DateTime<Utc>,
@@ -63,13 +64,14 @@ struct Person {
     checked_in: Option<String>,
 }
 
-async fn door_template(
+pub(super) async fn door_template(
     shell: &Shell,
     state: &AppState,
     c: &course::Model,
     q: &str,
     code: &str,
     problem: &str,
+    walk_in: &WalkInView,
 ) -> Result<Template, Error> {
     let lang = shell.language;
     let now = state.clock.now();
@@ -112,6 +114,7 @@ async fn door_template(
             enrolled: everyone.len(),
             checked_in,
             current,
+            walk_in,
         },
     ))
 }
@@ -125,7 +128,17 @@ async fn door_page(
     state: &State<AppState>,
 ) -> Result<Template, PageError> {
     let c = catalog::find(&state.db, id).await?;
-    Ok(door_template(&shell, state, &c, q.as_deref().unwrap_or(""), "", "").await?)
+    let walk_in = WalkInView::fresh(shell.language, &c);
+    Ok(door_template(
+        &shell,
+        state,
+        &c,
+        q.as_deref().unwrap_or(""),
+        "",
+        "",
+        &walk_in,
+    )
+    .await?)
 }
 
 #[derive(FromForm)]
@@ -223,7 +236,8 @@ async fn door_check_in(
                 return e.into();
             };
             let code = form.code.clone().unwrap_or_default();
-            match door_template(&shell, state, &c, &q, &code, &problem).await {
+            let walk_in = WalkInView::fresh(lang, &c);
+            match door_template(&shell, state, &c, &q, &code, &problem, &walk_in).await {
                 Ok(template) => FormResponse::Redo((e.status(), template)),
                 Err(e) => e.into(),
             }

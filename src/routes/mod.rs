@@ -2,6 +2,7 @@
 pub mod account_pages;
 pub mod admin_pages;
 pub mod api;
+pub mod attendance_staff_pages;
 pub mod audit_pages;
 pub mod auth_pages;
 pub mod catalog_pages;
@@ -11,6 +12,7 @@ pub mod dashboard_pages;
 pub mod enrollment_input;
 pub mod forms;
 pub mod instructor_pages;
+pub mod makeup_pages;
 pub mod my_pages;
 pub mod notification_pages;
 pub mod pages;
@@ -26,6 +28,7 @@ pub mod shell;
 pub mod staff_courses;
 pub mod staff_enrollments;
 pub mod staff_sites;
+pub mod walk_in_pages;
 
 use rocket::Route;
 
@@ -46,8 +49,11 @@ pub fn page_routes() -> Vec<Route> {
     routes.extend(staff_sites::routes());
     routes.extend(instructor_pages::routes());
     routes.extend(progress_pages::routes());
+    routes.extend(attendance_staff_pages::routes());
+    routes.extend(makeup_pages::routes());
     routes.extend(check_in_pages::routes());
     routes.extend(dashboard_pages::routes());
     routes.extend(audit_pages::routes());
+    routes.extend(walk_in_pages::routes());
     routes
 }

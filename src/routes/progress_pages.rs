@@ -12,6 +12,7 @@ use rocket::{get, routes, Responder, Route, State};
 use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
 
+use super::attendance_staff_pages::{record_extras, RecordForms};
 use super::catalog_pages::day_with_weekday;
 use super::instructor_pages::{time_range, topic_of};
 use super::respond::PageError;
@@ -220,6 +221,17 @@ async fn enrollment_record(
     id: i64,
     state: &State<AppState>,
 ) -> Result<Template, PageError> {
+    Ok(record_template(&shell, state, id, RecordForms::default()).await?)
+}
+
+/// One trainee's record page, with the outside-credit and assessment forms
+/// in the state given (empty, or as typed with their errors).
+pub(super) async fn record_template(
+    shell: &Shell,
+    state: &AppState,
+    id: i64,
+    forms: RecordForms,
+) -> Result<Template, Error> {
     let lang = shell.language;
     let row = enrollments::find(&state.db, id).await?;
     let c = catalog::find(&state.db, row.course_id).await?;
@@ -273,10 +285,11 @@ async fn enrollment_record(
                 .unwrap_or_default(),
         });
     }
+    let x = record_extras(state, lang, &row, &c, forms).await?;
     Ok(Template::render(
         "progress/record",
         context! {
-            s: &shell,
+            s: shell,
             c: head,
             id,
             name: name_of(&row),
@@ -284,6 +297,7 @@ async fn enrollment_record(
             status_label: super::catalog_pages::status_label(lang, &row.status),
             p: view,
             rows,
+            x,
         },
     ))
 }

@@ -9,7 +9,9 @@ use sea_orm::{Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::domain::course::EnrollmentStatus;
 use crate::domain::person::gojuon_key;
-use crate::entities::{attendance, course, enrollment, makeup_booking, session};
+use crate::entities::{
+    assessment, attendance, course, enrollment, makeup_booking, outside_credit, session,
+};
 use crate::error::Error;
 
 /// Enrollments that appear on a course's attendance sheet: everyone who held
@@ -175,5 +177,29 @@ pub async fn enrollment_by_door_code(
     Ok(enrollment::Entity::find()
         .filter(enrollment::COLUMN.check_in_code.eq(code.as_str()))
         .one(conn)
+        .await?)
+}
+
+/// Every 修了評価 attempt of an enrollment, first attempt first.
+pub async fn assessments_of(
+    conn: &impl ConnectionTrait,
+    enrollment_id: i64,
+) -> Result<Vec<assessment::Model>, Error> {
+    Ok(assessment::Entity::find()
+        .filter(assessment::COLUMN.enrollment_id.eq(enrollment_id))
+        .order_by_asc(assessment::COLUMN.attempt)
+        .all(conn)
+        .await?)
+}
+
+/// Credit from outside the classroom (通信, 補講 at another provider), oldest first.
+pub async fn outside_credits_of(
+    conn: &impl ConnectionTrait,
+    enrollment_id: i64,
+) -> Result<Vec<outside_credit::Model>, Error> {
+    Ok(outside_credit::Entity::find()
+        .filter(outside_credit::COLUMN.enrollment_id.eq(enrollment_id))
+        .order_by_asc(outside_credit::COLUMN.id)
+        .all(conn)
         .await?)
 }

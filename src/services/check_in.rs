@@ -61,7 +61,7 @@ pub struct CheckedIn {
 }
 
 /// Marks present at a session unless already marked (an instructor's mark wins).
-async fn mark_present(
+pub(crate) async fn mark_present(
     conn: &impl ConnectionTrait,
     row: &enrollment::Model,
     at: &session::Model,

@@ -52,7 +52,7 @@ fn status_of(row: &enrollment::Model) -> Result<EnrollmentStatus, Error> {
         .ok_or_else(|| Error::Internal(format!("unknown status {}", row.status)))
 }
 
-async fn record_event(
+pub(crate) async fn record_event(
     conn: &impl ConnectionTrait,
     enrollment_id: i64,
     actor_id: Option<i64>,
@@ -122,7 +122,7 @@ pub async fn notify_public(
 
 /// Takes one seat if one is free: decided by a conditional update in the
 /// database, so concurrent requests (and instances) can never oversell.
-async fn take_seat(conn: &impl ConnectionTrait, course_id: i64) -> Result<bool, Error> {
+pub(crate) async fn take_seat(conn: &impl ConnectionTrait, course_id: i64) -> Result<bool, Error> {
     let taken = course::Entity::update_many()
         .col_expr(
             course::Column::SeatsTaken,
@@ -239,7 +239,7 @@ fn after_approval(amount_due: i64) -> EnrollmentStatus {
     }
 }
 
-fn payment_due(
+pub(crate) fn payment_due(
     course: &course::Model,
     status: EnrollmentStatus,
     now: DateTime<Utc>,
@@ -249,7 +249,7 @@ fn payment_due(
 }
 
 /// What the applicant owes for the course in their price category.
-async fn amount_for(
+pub(crate) async fn amount_for(
     conn: &impl ConnectionTrait,
     course_id: i64,
     category: &str,

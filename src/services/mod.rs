@@ -15,6 +15,7 @@ pub mod demo;
 pub mod enrollment;
 pub mod idempotency;
 pub mod mail_delivery;
+pub mod makeup_offers;
 pub mod notifications;
 pub mod outbox;
 pub mod payment_reports;
@@ -28,6 +29,7 @@ pub mod schedule;
 pub mod setup;
 pub mod sites;
 pub mod staff_views;
+pub mod walk_in;
 
 use sea_orm::{DbErr, SqlErr};
 

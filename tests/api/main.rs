@@ -4,6 +4,7 @@ mod accounts_pages;
 mod admin;
 mod attendance_api;
 mod attendance_pages;
+mod attendance_staff_pages;
 mod audit;
 mod catalog_pages;
 mod certificates;
