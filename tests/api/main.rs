@@ -15,6 +15,7 @@ mod i18n;
 mod my_pages;
 mod notifications;
 mod payments;
+mod payments_more;
 mod races;
 mod route_guards;
 mod smtp_sink;
