@@ -481,3 +481,62 @@ async fn payment_mails_follow_the_recipients_language() {
     assert!(requested[0].body_text.contains("Bank account: "));
     assert!(requested[0].body_text.contains(BANK));
 }
+
+#[rocket::async_test]
+async fn staff_verify_a_member_number_from_the_payment_page_with_its_form() {
+    let app = spawn().await;
+    let course = priced_course(
+        &app,
+        &[("general", "tuition", 5_000), ("member", "tuition", 4_000)],
+    )
+    .await;
+    let people = app.trainees(1).await;
+    let mut body = community_application();
+    body["price_category"] = json!("member");
+    body["member_number"] = json!("00123456");
+    let response = app.enroll_api(people[0].1.clone(), course, body).await;
+    assert_eq!(response.status(), Status::Created);
+    let id = app.json(response).await["id"].as_i64().unwrap();
+
+    let staff = app.account(Role::Staff).await;
+    app.login_page(&staff).await;
+    let page = app
+        .client
+        .get(format!("/payments/{id}"))
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(page.contains("00123456"));
+    let action = format!("/staff/enrollments/{id}/member-number/verify");
+    assert!(page.contains(&action), "{page}");
+
+    // Without the form's token nothing happens.
+    let response = app.post_form(&action, &[("csrf_token", "forged")]).await;
+    assert_eq!(response.status(), Status::Forbidden);
+    assert!(
+        kouza::services::member_numbers::verification(&app.state().db, id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let csrf = app.csrf().await;
+    let response = app.post_form(&action, &[("csrf_token", &csrf)]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let page = app
+        .client
+        .get(format!("/payments/{id}"))
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(page.contains("組合員番号を確認済みにしました"), "{page}");
+    assert!(!page.contains(&action));
+    let done = kouza::services::member_numbers::verification(&app.state().db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(done.verified_by, staff.id);
+}
