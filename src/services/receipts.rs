@@ -189,6 +189,13 @@ pub async fn print_pdf(
 
     let txn = crate::db::begin_write(db).await?;
     let found = find_visible(&txn, receipt_id, viewer_id, viewer_is_staff).await?;
+    // Takes the receipt's row lock first, so two simultaneous first downloads
+    // are ordered and only one of them is the original.
+    receipt::Entity::update_many()
+        .col_expr(receipt::Column::Id, Expr::col(receipt::Column::Id))
+        .filter(receipt::COLUMN.id.eq(found.id))
+        .exec(&txn)
+        .await?;
     let earlier = receipt_print::Entity::find()
         .filter(receipt_print::COLUMN.receipt_id.eq(found.id))
         .count(&txn)

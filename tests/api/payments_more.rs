@@ -540,3 +540,27 @@ async fn staff_verify_a_member_number_from_the_payment_page_with_its_form() {
         .unwrap();
     assert_eq!(done.verified_by, staff.id);
 }
+
+#[rocket::async_test]
+async fn simultaneous_first_downloads_of_a_receipt_give_one_original() {
+    let (app, _) = app_with(false).await;
+    let course = priced_course(&app, &[("general", "tuition", 3_000)]).await;
+    let people = app.trainees(1).await;
+    let id = enroll(&app, people[0].1.clone(), course).await;
+    let staff = app.account(Role::Staff).await;
+    pay_cash(&app, app.bearer(&staff).await, id, 3_000).await;
+    let l = ledger(&app, people[0].1.clone(), id).await;
+    let receipt_id = l["receipts"][0]["id"].as_i64().unwrap();
+    let path = format!("/api/v1/receipts/{receipt_id}/pdf");
+    let texts = join_all((0..5).map(|_| download(&app, &path, people[0].1.clone()))).await;
+    let originals = texts
+        .iter()
+        .filter(|(status, bytes)| *status == Status::Ok && !pdf_text(bytes).contains("再発行"))
+        .count();
+    assert_eq!(originals, 1);
+    let prints = kouza::services::receipts::prints(&app.state().db, receipt_id)
+        .await
+        .unwrap();
+    assert_eq!(prints.len(), 5);
+    assert_eq!(prints.iter().filter(|p| !p.reissue).count(), 1);
+}
