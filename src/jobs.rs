@@ -51,6 +51,17 @@ pub async fn run_once(
         Ok(n) => tracing::info!(released = n, "unpaid seats released"),
         Err(e) => tracing::error!(error = %e, "releasing unpaid seats failed"),
     }
+    match crate::services::payment_mails::send_deadline_reminders(db, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(queued = n, "payment deadline reminders queued"),
+        Err(e) => tracing::error!(error = %e, "queueing payment reminders failed"),
+    }
+    let gateway = crate::payments::gateway(config);
+    match crate::services::course_refunds::refund_by_card(db, gateway.as_deref(), now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(refunded = n, "card refunds for cancelled courses made"),
+        Err(e) => tracing::error!(error = %e, "card refunds for cancelled courses failed"),
+    }
     match crate::services::notifications::send_reminders(db, config, now).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(queued = n, "session reminders queued"),

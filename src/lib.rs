@@ -40,6 +40,7 @@ pub fn rocket_from(figment: Figment) -> Rocket<Build> {
         .unwrap_or_else(|_| AppConfig::default().static_dir);
     rocket::custom(figment)
         .attach(AdHoc::try_on_ignite("database and state", prepare))
+        .attach(services::payment_mails::fairing())
         .attach(templates::fairing())
         .attach(jobs::fairing())
         .attach(routes::request_id::RequestLog)

@@ -11,6 +11,7 @@ mod m20261127_000007_certificates;
 mod m20261127_000008_mail_delivery;
 mod m20261127_000009_fees;
 mod m20261127_000010_payments;
+mod m20261127_000011_payments_more;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_mail_delivery::Migration),
             Box::new(m20261127_000009_fees::Migration),
             Box::new(m20261127_000010_payments::Migration),
+            Box::new(m20261127_000011_payments_more::Migration),
         ]
     }
 }

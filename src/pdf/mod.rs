@@ -1,4 +1,4 @@
-//! PDF documents: certificates (A4 and the wallet card). Built with krilla,
+//! PDF documents: certificates (A4 and the wallet card) and receipts (領収書). Built with krilla,
 //! which shapes the text and embeds only the glyphs used (a subset) of the
 //! font shipped in `static/fonts/` — compiled into the binary, so a server
 //! without Japanese fonts prints Japanese, and no system font is ever read.
@@ -6,6 +6,7 @@
 //! Everything here is pure: a document is a function of the values handed in,
 //! so printing the same record twice gives the same bytes.
 pub mod certificate;
+pub mod receipt;
 
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point, Rect};

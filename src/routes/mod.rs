@@ -17,6 +17,7 @@ pub mod my_pages;
 pub mod notification_pages;
 pub mod pages;
 pub mod paging;
+pub mod payment_documents;
 pub mod payment_pages;
 pub mod progress_pages;
 pub mod request_id;
@@ -43,6 +44,7 @@ pub fn page_routes() -> Vec<Route> {
     routes.extend(certificate_pages::routes());
     routes.extend(notification_pages::routes());
     routes.extend(payment_pages::routes());
+    routes.extend(payment_documents::routes());
     routes.extend(my_pages::routes());
     routes.extend(staff_courses::routes());
     routes.extend(staff_enrollments::routes());

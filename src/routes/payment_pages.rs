@@ -149,6 +149,10 @@ struct PaymentView {
     refund_if_cancelled: String,
     lines: Vec<Line>,
     receipts: Vec<ReceiptLink>,
+    /// 組合員番号 at the member price, and when staff verified it.
+    member_number: Option<String>,
+    member_verified_at: Option<String>,
+    staff: bool,
 }
 
 fn is_staff(user: &CurrentUser) -> bool {
@@ -213,6 +217,14 @@ async fn payment_view(
                 reissue: r.reissue_of.is_some(),
             })
             .collect(),
+        member_number: row
+            .member_number
+            .clone()
+            .filter(|_| row.price_category == "member"),
+        member_verified_at: crate::services::member_numbers::verification(&state.db, id)
+            .await?
+            .map(|v| crate::i18n::format_datetime(lang, v.verified_at)),
+        staff: is_staff(user),
     })
 }
 

@@ -350,6 +350,9 @@ async fn refund_changed(
         now,
     )
     .await?;
+    if let Some(entry) = &added {
+        super::payment_mails::refund_made(conn, entry, now).await?;
+    }
     Ok(if added.is_some() {
         "refund_recorded"
     } else {

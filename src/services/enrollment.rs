@@ -396,12 +396,9 @@ async fn tell_status(
             notify(conn, row.user_id, course, "received", extra, now).await
         }
         EnrollmentStatus::PendingPayment => {
+            // Payment instructions with the bank details, in the person's language.
             let due = payment_due(course, status, now).unwrap_or(now);
-            let args = [
-                ("amount", format!("{}", row.amount_due_yen)),
-                ("deadline", crate::i18n::format_datetime(Lang::Ja, due)),
-            ];
-            notify(conn, row.user_id, course, "payment-requested", &args, now).await
+            super::payment_mails::payment_requested(conn, row, course, due, now).await
         }
         _ => notify(conn, row.user_id, course, "confirmed", extra, now).await,
     }
@@ -983,6 +980,8 @@ pub async fn cancel_course(
             now,
         )
         .await?;
+        // Cancelled by us: whatever was paid goes back in full.
+        super::course_refunds::open_full_refund(&txn, row, Some(staff_id), now).await?;
         notify(
             &txn,
             row.user_id,

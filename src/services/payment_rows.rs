@@ -188,3 +188,77 @@ pub mod course_refund_policy {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// One print of a receipt PDF: the first is the original, later ones 再発行
+/// (schema: migration `…000011_payments_more`).
+pub mod receipt_print {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "receipt_prints")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub receipt_id: i64,
+        pub reissue: bool,
+        pub printed_by: Option<i64>,
+        pub printed_at: DateTimeUtc,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Staff checked an enrollment's member number (組合員番号).
+pub mod member_verification {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "member_verifications")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub enrollment_id: i64,
+        pub member_number: String,
+        pub verified_by: i64,
+        pub verified_at: DateTimeUtc,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Settings the payment services read inside their transactions (the bank
+/// details for transfer instructions), mirrored from the configuration at start.
+pub mod payment_setting {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "payment_settings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub name: String,
+        pub value: String,
+        pub updated_at: DateTimeUtc,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A payment mail that goes out once per enrollment: the row is the claim.
+pub mod payment_mail_claim {
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "payment_mail_claims")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub enrollment_id: i64,
+        pub kind: String,
+        pub claimed_at: DateTimeUtc,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

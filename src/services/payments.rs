@@ -319,7 +319,7 @@ pub async fn refund_preview(
     Ok(refund_due(&policy, input))
 }
 
-const CANCELLATION_NOTE: &str = "cancellation charge";
+pub(crate) const CANCELLATION_NOTE: &str = "cancellation charge";
 
 /// After a cancellation: keeps the cancellation charge in the ledger and, when
 /// money is owed back, opens a refund review for staff. Returns the refund

@@ -9,7 +9,7 @@ use sea_orm::{
     QueryOrder, Set,
 };
 
-use super::payment_rows::{ledger_entry, payment_counter, receipt};
+use super::payment_rows::{ledger_entry, payment_counter, receipt, receipt_print};
 use super::{audit, enrollment as enrollments};
 use crate::entities::course_fee;
 use crate::error::Error;
@@ -61,6 +61,7 @@ pub async fn issue_for_payment(
         entry.payer_name.clone()
     };
     let number = next_number(conn).await?;
+    super::payment_mails::payment_received(conn, entry, number, now).await?;
     Ok(receipt::ActiveModel {
         number: Set(number),
         enrollment_id: Set(row.id),
@@ -158,4 +159,135 @@ pub async fn number_of(conn: &impl ConnectionTrait, receipt_id: i64) -> Result<i
         .await?
         .ok_or(Error::NotFound)?
         .number)
+}
+
+/// Who issues receipts, as printed on them (from the configuration).
+#[derive(Debug, Clone)]
+pub struct Issuer {
+    pub name: String,
+    pub address: String,
+    /// 適格請求書発行事業者登録番号; printed only when it is well formed.
+    pub registration_number: Option<String>,
+}
+
+/// The receipt as a PDF for its owner or staff. Every download is recorded;
+/// the first print of a receipt is the original, every later one (and any
+/// print of a receipt reissued under a new number) is marked 再発行.
+pub async fn print_pdf(
+    db: &DatabaseConnection,
+    receipt_id: i64,
+    viewer_id: i64,
+    viewer_is_staff: bool,
+    issuer: &Issuer,
+    now: DateTime<Utc>,
+) -> Result<(receipt::Model, Vec<u8>), Error> {
+    use crate::domain::invoice::is_registration_number;
+    use crate::domain::wareki::format_wareki;
+    use crate::domain::yen::format_yen;
+    use crate::i18n::{t, Lang};
+    use sea_orm::PaginatorTrait;
+
+    let txn = crate::db::begin_write(db).await?;
+    let found = find_visible(&txn, receipt_id, viewer_id, viewer_is_staff).await?;
+    // Takes the receipt's row lock first, so two simultaneous first downloads
+    // are ordered and only one of them is the original.
+    receipt::Entity::update_many()
+        .col_expr(receipt::Column::Id, Expr::col(receipt::Column::Id))
+        .filter(receipt::COLUMN.id.eq(found.id))
+        .exec(&txn)
+        .await?;
+    let earlier = receipt_print::Entity::find()
+        .filter(receipt_print::COLUMN.receipt_id.eq(found.id))
+        .count(&txn)
+        .await?;
+    let reissue = earlier > 0 || found.reissue_of.is_some();
+    receipt_print::ActiveModel {
+        receipt_id: Set(found.id),
+        reissue: Set(reissue),
+        printed_by: Set(Some(viewer_id)),
+        printed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        Some(viewer_id),
+        if reissue {
+            "receipt.print_reissue"
+        } else {
+            "receipt.print"
+        },
+        ("enrollment", Some(found.enrollment_id)),
+        serde_json::json!({"receipt": found.number, "reissue": reissue}),
+        now,
+    )
+    .await?;
+    let row = enrollments::find(&txn, found.enrollment_id).await?;
+    let course = super::catalog::find(&txn, row.course_id).await?;
+    let paid_on = match found.ledger_entry_id {
+        Some(entry_id) => ledger_entry::Entity::find_by_id(entry_id)
+            .one(&txn)
+            .await?
+            .and_then(|e| e.paid_on),
+        None => None,
+    }
+    .unwrap_or_else(|| crate::domain::course::jst_date(found.issued_at));
+    let reissue_of = match found.reissue_of {
+        Some(original) => Some(format!("No. {:06}", number_of(&txn, original).await?)),
+        None => None,
+    };
+    txn.commit().await?;
+
+    let lang = Lang::Ja;
+    let breakdown: Vec<(String, i64)> = serde_json::from_str(&found.breakdown).unwrap_or_default();
+    let registration_number = issuer
+        .registration_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| is_registration_number(n))
+        .map(str::to_string);
+    let print = crate::pdf::receipt::ReceiptPrint {
+        number: format!("No. {:06}", found.number),
+        reissue,
+        reissue_of,
+        payer: found.payer_name.clone(),
+        amount: format_yen(found.amount_yen),
+        breakdown: breakdown
+            .into_iter()
+            .map(|(component, amount)| {
+                let name = t(lang, &format!("pay-component-{component}"));
+                let name = if name.starts_with("pay-component-") {
+                    component
+                } else {
+                    name
+                };
+                (name, format_yen(amount))
+            })
+            .collect(),
+        purpose: format!("「{}」の受講料等として", course.title),
+        method: t(
+            lang,
+            &format!("pay-method-{}", found.method.replace('_', "-")),
+        ),
+        paid_on: format_wareki(paid_on),
+        issued_on: format_wareki(crate::domain::course::jst_date(now)),
+        issuer_name: issuer.name.clone(),
+        issuer_address: issuer.address.clone(),
+        registration_number,
+    };
+    let bytes = crate::pdf::receipt::a4(&print).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok((found, bytes))
+}
+
+/// How often a receipt has been printed, and how many of those were reissues.
+pub async fn prints(
+    conn: &impl ConnectionTrait,
+    receipt_id: i64,
+) -> Result<Vec<receipt_print::Model>, Error> {
+    Ok(receipt_print::Entity::find()
+        .filter(receipt_print::COLUMN.receipt_id.eq(receipt_id))
+        .order_by_asc(receipt_print::Column::Id)
+        .all(conn)
+        .await?)
 }

@@ -74,7 +74,7 @@ pub struct RefundOrder {
 }
 
 /// The card payment (payment intent) to refund from, and how much of it is left.
-async fn refundable_card_payment(
+pub(crate) async fn refundable_card_payment(
     conn: &impl ConnectionTrait,
     enrollment_id: i64,
 ) -> Result<Option<(String, i64)>, Error> {
@@ -178,7 +178,10 @@ pub async fn refund(
     )
     .await?;
     let entry = match entry {
-        Some(entry) => entry,
+        Some(entry) => {
+            super::payment_mails::refund_made(&txn, &entry, now).await?;
+            entry
+        }
         // A retry of a card refund Stripe already made (same key): the
         // entry is there (from the first try or its webhook).
         None => ledger_entry::Entity::find()

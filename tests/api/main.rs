@@ -19,6 +19,7 @@ mod my_pages;
 mod navigation;
 mod notifications;
 mod payments;
+mod payments_more;
 mod races;
 mod route_guards;
 mod scale_out;

@@ -8,6 +8,7 @@ pub mod enrollments;
 pub mod idempotent;
 pub mod notifications;
 pub mod openapi;
+pub mod payment_documents;
 pub mod payments;
 
 use rocket::Route;
@@ -20,6 +21,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(certificates::routes());
     routes.extend(notifications::routes());
     routes.extend(payments::routes());
+    routes.extend(payment_documents::routes());
     routes.extend(openapi::routes());
     routes
 }

@@ -64,6 +64,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(super::certificates::Doc::openapi());
     doc.merge(super::notifications::Doc::openapi());
     doc.merge(super::payments::Doc::openapi());
+    doc.merge(super::payment_documents::Doc::openapi());
     doc
 }
 

@@ -143,6 +143,10 @@ mail-payment-requested-body =
     Your place in "{ $course }" is held. Please pay { $amount } yen by { $deadline }.
     If we cannot confirm the payment by then, the place goes to the waitlist.
 
+    How to pay: by card from "Payments" on My page, or by bank transfer.
+    Bank account: { $bank }
+    Please transfer in the trainee's own name (in katakana).
+
     Workers' Co-op course office
 mail-payment-expired-subject = [Kouza] The payment deadline has passed: { $course }
 mail-payment-expired-body =

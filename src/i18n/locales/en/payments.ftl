@@ -102,3 +102,39 @@ err-bank-line-done = This statement line has already been handled.
 err-bank-line-no-match = Choose the enrollment this payment is for.
 err-refund-policy-invalid = The cancellation policy is not in the expected form.
 err-note-too-long = Notes can be up to 1000 characters.
+
+# Member number check, receipt PDF, payment mails
+err-member-number-missing = This enrollment is not at the member price or has no member number.
+pay-member-number = Member number
+pay-member-verified-at = Verified
+pay-member-verify = Mark the member number as verified
+flash-member-number-verified = The member number is marked as verified.
+pay-receipt-pdf = Receipt (PDF)
+mail-payment-received-subject = [Kouza] Payment received: { $course }
+mail-payment-received-body =
+    Dear { $name },
+
+    We have received your payment of { $amount } yen ({ $method }) for "{ $course }". Thank you.
+    Your receipt (No. { $receipt }) can be downloaded from "Payments" on My page.
+
+    Workers' Co-op course office
+mail-payment-reminder-subject = [Kouza] Your payment is due tomorrow: { $course }
+mail-payment-reminder-body =
+    Dear { $name },
+
+    The payment for "{ $course }" is due by { $deadline }.
+    We have not received it yet (still owing: { $amount } yen).
+    If we cannot confirm the payment by then, the place goes to the waitlist.
+
+    Bank account: { $bank }
+    If you have already paid, please disregard this message.
+
+    Workers' Co-op course office
+mail-refund-made-subject = [Kouza] Refund made: { $course }
+mail-refund-made-body =
+    Dear { $name },
+
+    We have refunded { $amount } yen for "{ $course }" ({ $method }).
+    A refund to a card may take some days to appear on your statement.
+
+    Workers' Co-op course office

@@ -143,6 +143,10 @@ mail-payment-requested-body =
     「{ $course }」の席を確保しました。受講料 { $amount } 円を { $deadline } までにお支払いください。
     期限までにお支払いが確認できない場合、席はキャンセル待ちの方にご案内します。
 
+    お支払い方法：マイページの「お支払い」からクレジットカードで、または銀行振込で。
+    振込先：{ $bank }
+    お振込みの際は、受講者ご本人のお名前（カタカナ）でお願いします。
+
     ワーカーズコープ 講座受付事務局
 mail-payment-expired-subject = 【講座受付】お支払い期限が過ぎました：{ $course }
 mail-payment-expired-body =

@@ -102,3 +102,39 @@ err-bank-line-done = この明細は処理済みです。
 err-bank-line-no-match = 入金先の申込を指定してください。
 err-refund-policy-invalid = キャンセル規定の形式が正しくありません。
 err-note-too-long = 備考は1000文字以内で入力してください。
+
+# 組合員番号の確認、領収書PDF、お支払いのメール
+err-member-number-missing = この申込みは組合員価格ではないか、組合員番号がありません。
+pay-member-number = 組合員番号
+pay-member-verified-at = 確認済み
+pay-member-verify = 組合員番号を確認済みにする
+flash-member-number-verified = 組合員番号を確認済みにしました。
+pay-receipt-pdf = 領収書（PDF）
+mail-payment-received-subject = 【講座受付】お支払いを確認しました：{ $course }
+mail-payment-received-body =
+    { $name } 様
+
+    「{ $course }」のお支払い { $amount } 円（{ $method }）を確認しました。ありがとうございます。
+    領収書（No. { $receipt }）はマイページの「お支払い」からダウンロードできます。
+
+    ワーカーズコープ 講座受付事務局
+mail-payment-reminder-subject = 【講座受付】お支払い期限は明日です：{ $course }
+mail-payment-reminder-body =
+    { $name } 様
+
+    「{ $course }」のお支払い期限は { $deadline } です。
+    まだお支払いが確認できていません（残額 { $amount } 円）。
+    期限までにお支払いが確認できない場合、席はキャンセル待ちの方にご案内します。
+
+    振込先：{ $bank }
+    すでにお支払いの場合は、行き違いですのでご容赦ください。
+
+    ワーカーズコープ 講座受付事務局
+mail-refund-made-subject = 【講座受付】ご返金のお知らせ：{ $course }
+mail-refund-made-body =
+    { $name } 様
+
+    「{ $course }」について、{ $amount } 円を返金しました（{ $method }）。
+    クレジットカードへの返金は、カード会社の処理により明細に反映されるまで日数がかかることがあります。
+
+    ワーカーズコープ 講座受付事務局
