@@ -139,3 +139,24 @@ async fn the_main_pages_on_a_desktop_are_accessible_and_photographed() {
     let (violations, weights) = tour(Viewport::Desktop).await;
     report(Viewport::Desktop, violations, weights);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_accessibility_check_catches_a_field_without_a_label() {
+    let app = App::start().await;
+    let browser = Browser::open(&app, Viewport::Desktop, "ja").await;
+    browser.go("/courses").await;
+    browser
+        .client
+        .execute(
+            "const i = document.createElement('input'); i.type = 'text'; document.querySelector('main').appendChild(i);",
+            vec![],
+        )
+        .await
+        .expect("add a field");
+    let violations = browser.accessibility_violations().await;
+    assert!(
+        violations.iter().any(|v| v.contains("label")),
+        "axe-core should report the unlabelled field: {violations:?}"
+    );
+    browser.close().await;
+}
