@@ -7,6 +7,7 @@ mod fixtures;
 mod harness;
 mod helper_course;
 mod instructor;
+mod keyboard;
 mod newcomer;
 mod pages;
 mod waitlist;

@@ -60,6 +60,22 @@ async fn visit(
     browser.go(path).await;
     browser.find("main h1").await;
     violations.extend(browser.accessibility_violations().await);
+    // Reflow (WCAG 1.4.10): on a phone nothing makes the whole page scroll sideways.
+    if viewport == Viewport::Phone {
+        let widths = browser
+            .client
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .expect("page width");
+        if widths[0].as_i64() > widths[1].as_i64() {
+            violations.push(format!(
+                "{path}: the page is wider than the phone ({widths})"
+            ));
+        }
+    }
     browser.screenshot(name, viewport).await;
     weights.push((name.to_string(), browser.page_weight().await));
 }
