@@ -79,3 +79,59 @@ async fn the_application_form_can_be_completed_with_the_keyboard_alone() {
     browser.find(".badge.status-confirmed").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_with_mistakes_announces_them_and_each_message_leads_to_its_field() {
+    let app = App::start().await;
+    let staff = app.person(Role::Staff, "事務", "花子").await;
+    let course = app
+        .course(
+            &staff,
+            CourseSpec {
+                kind: CourseKind::Community,
+                title: "はじめての家族介護講座",
+                capacity: 10,
+                approval: false,
+                starts_in_days: 10,
+            },
+        )
+        .await;
+    let trainee = app.person(Role::Trainee, "佐藤", "良子").await;
+    let browser = Browser::open(&app, Viewport::Phone, "ja").await;
+    browser.login(&trainee).await;
+    browser.go(&format!("/courses/{}/apply", course.id)).await;
+    browser.fill("#f-phone", "090-1234-5678").await;
+    browser.click("form.apply-form button[type=submit]").await;
+
+    // The summary is announced (role=alert) and names the missing consent.
+    browser
+        .find(".error-summary[role=alert] a[href='#f-consent']")
+        .await;
+    let described = browser
+        .find("#f-consent")
+        .await
+        .attr("aria-describedby")
+        .await
+        .expect("attribute")
+        .unwrap_or_default();
+    assert!(described.contains("f-consent-error"), "{described}");
+    // What the person typed is still there.
+    assert_eq!(
+        browser
+            .find("#f-phone")
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .as_deref(),
+        Some("090-1234-5678")
+    );
+    browser.click(".error-summary a[href='#f-consent']").await;
+    let focused = browser
+        .client
+        .execute("return document.activeElement.id;", vec![])
+        .await
+        .expect("focused element");
+    assert_eq!(focused, "f-consent", "the message leads to its field");
+    browser.close().await;
+}

@@ -111,6 +111,8 @@ async fn tour(viewport: Viewport) -> (Vec<String>, Vec<(String, u64)>) {
     let browser = Browser::open(&app, viewport, "ja").await;
     browser.login(&demo.person(Role::Staff)).await;
     visit(&browser, viewport, "staff-courses", "/staff", v, w).await;
+    let enrollments = format!("/staff/courses/{}/enrollments", ids.community);
+    visit(&browser, viewport, "staff-enrollments", &enrollments, v, w).await;
     let staff_course = format!("/staff/courses/{}", ids.community);
     visit(&browser, viewport, "staff-course", &staff_course, v, w).await;
     browser.close().await;
