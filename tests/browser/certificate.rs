@@ -55,7 +55,7 @@ async fn staff_issue_a_certificate_the_trainee_downloads_it_and_the_verification
     desk.login(&staff).await;
     desk.go(&format!("/staff/courses/{}/certificates", course.id))
         .await;
-    desk.click(&format!(
+    desk.submit(&format!(
         "form[action='/staff/enrollments/{enrollment}/certificate'] button"
     ))
     .await;

@@ -179,6 +179,14 @@ pub struct Browser {
     driver: Child,
 }
 
+impl Drop for Browser {
+    /// Stops chromedriver even when a test fails half-way.
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
 fn require(path: &str, package: &str) {
     assert!(
         Path::new(path).exists(),
@@ -253,10 +261,8 @@ impl Browser {
         }
     }
 
-    pub async fn close(mut self) {
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
     }
 
     pub async fn go(&self, path: &str) {
@@ -337,6 +343,34 @@ impl Browser {
             .await
             .expect("scroll");
         element.click().await.expect("click");
+    }
+
+    /// Clicks a submit button and waits for the next page to have loaded (so a
+    /// check that follows reads the answer, not the page the form was on).
+    pub async fn submit(&self, css: &str) {
+        self.client
+            .execute("window.__kouzaBefore = true;", vec![])
+            .await
+            .expect("mark the page");
+        self.click(css).await;
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let loaded = self
+                .client
+                .execute(
+                    "return window.__kouzaBefore === undefined && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await;
+            if matches!(loaded, Ok(serde_json::Value::Bool(true))) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no new page after submitting {css}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Clicks the link or button whose visible text contains `text`, waiting

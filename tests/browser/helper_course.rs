@@ -67,7 +67,7 @@ async fn a_helper_course_application_is_approved_with_an_identity_check_and_paid
         &document,
     )
     .await;
-    desk.click("form[action$='/approve'] button[type=submit]")
+    desk.submit("form[action$='/approve'] button[type=submit]")
         .await;
     desk.find(".flash").await;
 
@@ -78,9 +78,9 @@ async fn a_helper_course_application_is_approved_with_an_identity_check_and_paid
         "日付,振込依頼人名,金額\n2026-12-01,テスト ハナコ,55000",
     )
     .await;
-    desk.click("form[action='/staff/payments/bank-import'] button")
+    desk.submit("form[action='/staff/payments/bank-import'] button")
         .await;
-    desk.click("form[action$='/confirm'] button").await;
+    desk.submit("form[action$='/confirm'] button").await;
     desk.find(".flash").await;
     desk.close().await;
 

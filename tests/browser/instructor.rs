@@ -65,7 +65,7 @@ async fn an_instructor_on_a_phone_marks_one_trainee_late_and_one_absent() {
         .await;
     browser.assert_accessible("the roster").await;
     browser.screenshot("roster-marked", Viewport::Phone).await;
-    browser.click("form.roster button[name=save]").await;
+    browser.submit("form.roster button[name=save]").await;
     browser.find(".flash").await;
 
     // What was saved is what the instructor chose.

@@ -47,13 +47,13 @@ async fn a_full_symposium_waitlists_the_next_person_who_accepts_the_offer_after_
     other
         .click(".card-actions form[action$='/cancel'] button")
         .await;
-    other.click("form.actions button.danger").await;
+    other.submit("form.actions button.danger").await;
     other.wait_until_path_is_not("/my/enrollments").await;
     other.close().await;
 
     // The offer is waiting on the latecomer's My page; accepting it gives a seat.
     browser.go("/my").await;
-    browser.click("form[action$='/accept'] button").await;
+    browser.submit("form[action$='/accept'] button").await;
     browser.find(".badge.status-confirmed").await;
     browser.close().await;
 }
