@@ -1,0 +1,13 @@
+//! Browser journeys in headless Chromium against the real app on a local port,
+//! each with a fresh database. Needs Debian's chromium + chromium-driver and
+//! axe-core (`.ci/browser-deps` installs them). Screenshots of the main pages
+//! go to `docs/screenshots/`.
+mod certificate;
+mod fixtures;
+mod harness;
+mod helper_course;
+mod instructor;
+mod keyboard;
+mod newcomer;
+mod pages;
+mod waitlist;
