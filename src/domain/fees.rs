@@ -5,25 +5,39 @@ use super::DomainError;
 /// One fee line: (price category, component, amount in yen).
 pub type FeeLine = (String, String, i64);
 
-/// The total due for a price category. A course without fee lines is free
-/// (`Ok(0)`); a course with fees but none for this category does not offer
-/// that category.
+/// Components charged only when the service is used (補講料, 再試験料,
+/// 再交付手数料), never as part of the enrollment.
+pub const ON_DEMAND: [&str; 3] = ["makeup", "retake", "reissue"];
+
+/// The total due at enrollment for a price category. A course without fee
+/// lines is free (`Ok(0)`); a course with fees but none for this category
+/// does not offer that category.
 pub fn amount_due(lines: &[FeeLine], category: &str) -> Result<i64, DomainError> {
     if lines.is_empty() {
         return Ok(0);
     }
-    let mine: Vec<i64> = lines
-        .iter()
-        .filter(|(c, _, _)| c == category)
-        .map(|(_, _, amount)| *amount)
-        .collect();
+    let mine: Vec<&FeeLine> = lines.iter().filter(|(c, _, _)| c == category).collect();
     if mine.is_empty() {
         return Err(DomainError::new(
             "price_category",
             "err-price-category-not-offered",
         ));
     }
-    Ok(mine.iter().map(|a| (*a).max(0)).sum())
+    Ok(mine
+        .iter()
+        .filter(|(_, component, _)| !ON_DEMAND.contains(&component.as_str()))
+        .map(|(_, _, amount)| (*amount).max(0))
+        .sum())
+}
+
+/// What one use of an on-demand component costs in a price category (0 when
+/// the course does not charge for it).
+pub fn on_demand_fee(lines: &[FeeLine], category: &str, component: &str) -> i64 {
+    lines
+        .iter()
+        .filter(|(c, comp, _)| c == category && comp == component)
+        .map(|(_, _, amount)| (*amount).max(0))
+        .sum()
 }
 
 #[cfg(test)]
@@ -51,6 +65,21 @@ mod tests {
         assert_eq!(amount_due(&[], "student"), Ok(0));
         let lines = [line("general", "受講料", 1_500)];
         assert!(amount_due(&lines, "student").is_err());
+    }
+
+    #[test]
+    fn make_up_retake_and_reissue_fees_are_charged_when_used_not_at_enrollment() {
+        let lines = [
+            line("general", "tuition", 55_000),
+            line("general", "makeup", 3_000),
+            line("general", "reissue", 1_100),
+            line("member", "tuition", 44_000),
+            line("member", "makeup", 2_000),
+        ];
+        assert_eq!(amount_due(&lines, "general"), Ok(55_000));
+        assert_eq!(on_demand_fee(&lines, "general", "makeup"), 3_000);
+        assert_eq!(on_demand_fee(&lines, "member", "makeup"), 2_000);
+        assert_eq!(on_demand_fee(&lines, "member", "reissue"), 0);
     }
 
     #[test]

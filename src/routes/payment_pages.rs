@@ -40,6 +40,7 @@ pub fn routes() -> Vec<Route> {
         desk_import,
         desk_confirm,
         desk_offline,
+        desk_refund,
         report_csv
     ]
 }
@@ -518,6 +519,62 @@ async fn desk_offline(
     Ok(Flash::success(
         Redirect::to(format!("/payments/{id}")),
         shell.t("pay-recorded"),
+    ))
+}
+
+#[derive(FromForm)]
+struct RefundForm {
+    csrf_token: String,
+    method: String,
+    amount_yen: i64,
+    paid_on: Option<String>,
+    note: Option<String>,
+}
+
+/// Staff pay money back: through Stripe for a card payment, or recorded as
+/// paid back by transfer or cash. The same service as the API.
+#[post("/staff/enrollments/<id>/refunds", data = "<form>")]
+async fn desk_refund(
+    staff: StaffUser,
+    id: i64,
+    csrf: CsrfToken,
+    form: Form<RefundForm>,
+    shell: Shell,
+    state: &State<AppState>,
+) -> Result<Flash<Redirect>, PageError> {
+    csrf.check(&form.csrf_token)?;
+    let paid_on = match form
+        .paid_on
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        Some(d) => Some(
+            NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| Error::invalid("paid_on", "err-date-invalid"))?,
+        ),
+        None => None,
+    };
+    let order = crate::services::refunds::RefundOrder {
+        method: form.method.clone(),
+        amount_yen: form.amount_yen,
+        paid_on,
+        note: form.note.clone().unwrap_or_default(),
+        idempotency_key: None,
+    };
+    let gateway = crate::payments::gateway(&state.config);
+    crate::services::refunds::refund(
+        &state.db,
+        gateway.as_deref(),
+        id,
+        staff.0.id,
+        &order,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Flash::success(
+        Redirect::to(format!("/payments/{id}")),
+        shell.t("pay-refund-recorded"),
     ))
 }
 

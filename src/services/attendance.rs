@@ -770,6 +770,9 @@ pub async fn counted_subject(
 /// Offers a 補講 session to every seated trainee of `course_id` (its own
 /// course or an earlier cohort's) who is still missing minutes in the
 /// session's subject: books them in and tells them. Returns how many.
+/// The ledger note on a make-up fee.
+pub const MAKEUP_FEE_NOTE: &str = "補講料";
+
 pub async fn offer_makeup(
     db: &DatabaseConnection,
     session_id: i64,
@@ -807,7 +810,7 @@ pub async fn offer_makeup(
         if exists {
             continue;
         }
-        makeup_booking::ActiveModel {
+        let booking = makeup_booking::ActiveModel {
             session_id: Set(session_id),
             enrollment_id: Set(trainee.id),
             created_by: Set(staff_id),
@@ -815,6 +818,16 @@ pub async fn offer_makeup(
             ..Default::default()
         }
         .insert(&txn)
+        .await?;
+        super::payments::charge_on_demand(
+            &txn,
+            &trainee,
+            "makeup",
+            &booking.id.to_string(),
+            MAKEUP_FEE_NOTE,
+            Some(staff_id),
+            now,
+        )
         .await?;
         let when = crate::i18n::format_datetime(crate::i18n::Lang::Ja, at.starts_at);
         super::enrollment::notify_public(

@@ -742,6 +742,9 @@ fn check_reason(reason: &str) -> Result<String, Error> {
     Ok(reason.to_string())
 }
 
+/// The ledger note on a reissue fee (再交付手数料).
+pub const REISSUE_FEE_NOTE: &str = "再交付手数料";
+
 /// 再交付: a new certificate (new number in the same series, new code) that
 /// names the original number and date; the old one stays, marked reissued.
 pub async fn reissue(
@@ -835,6 +838,17 @@ pub async fn reissue(
         .filter(certificate::COLUMN.id.eq(old.id))
         .exec(&txn)
         .await?;
+    let holder = super::enrollment::find(&txn, old.enrollment_id).await?;
+    super::payments::charge_on_demand(
+        &txn,
+        &holder,
+        "reissue",
+        &saved.id.to_string(),
+        REISSUE_FEE_NOTE,
+        Some(staff_id),
+        now,
+    )
+    .await?;
     audit::record(
         &txn,
         Some(staff_id),

@@ -369,3 +369,47 @@ pub async fn after_cancel(
     txn.commit().await?;
     Ok(refund)
 }
+
+/// Charges an on-demand fee (補講料, 再交付手数料, …) for one use, in the
+/// enrollment's price category, in the caller's transaction. `reference`
+/// names the use (a make-up booking, a reissued certificate) so the same use
+/// is never charged twice. Returns the amount charged (0 when the course does
+/// not charge for it).
+pub async fn charge_on_demand(
+    conn: &impl ConnectionTrait,
+    row: &enrollment::Model,
+    component: &str,
+    reference: &str,
+    note: &str,
+    actor_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, Error> {
+    let lines: Vec<crate::domain::fees::FeeLine> = course_fee::Entity::find()
+        .filter(course_fee::COLUMN.course_id.eq(row.course_id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|f| (f.category, f.component, f.amount_yen))
+        .collect();
+    let fee = crate::domain::fees::on_demand_fee(&lines, &row.price_category, component);
+    if fee == 0 {
+        return Ok(0);
+    }
+    let charged = append(
+        conn,
+        NewEntry {
+            enrollment_id: row.id,
+            kind: "charge",
+            amount_yen: fee,
+            method: "",
+            external_id: Some(format!("{component}:{reference}")),
+            payer_name: "",
+            paid_on: None,
+            note,
+            recorded_by: actor_id,
+        },
+        now,
+    )
+    .await?;
+    Ok(if charged.is_some() { fee } else { 0 })
+}

@@ -18,6 +18,7 @@ mod i18n;
 mod my_pages;
 mod navigation;
 mod notifications;
+mod on_demand_fees;
 mod payments;
 mod payments_more;
 mod races;

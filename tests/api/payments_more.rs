@@ -564,3 +564,101 @@ async fn simultaneous_first_downloads_of_a_receipt_give_one_original() {
     assert_eq!(prints.len(), 5);
     assert_eq!(prints.iter().filter(|p| !p.reissue).count(), 1);
 }
+
+async fn page(app: &TestApp, path: &str) -> String {
+    app.client
+        .get(path.to_string())
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap_or_default()
+}
+
+#[rocket::async_test]
+async fn staff_record_a_cash_payment_and_pay_it_back_from_the_payment_page() {
+    let app = spawn().await;
+    let course = priced_course(&app, &[("general", "tuition", 5_000)]).await;
+    let people = app.trainees(1).await;
+    let id = enroll(&app, people[0].1.clone(), course).await;
+    let staff = app.account(Role::Staff).await;
+    app.login_page(&staff).await;
+
+    let html = page(&app, &format!("/payments/{id}")).await;
+    let pay = format!("/staff/enrollments/{id}/payments");
+    let refund = format!("/staff/enrollments/{id}/refunds");
+    assert!(html.contains(&pay) && html.contains(&refund), "{html}");
+
+    let csrf = app.csrf().await;
+    let response = app
+        .post_form(
+            &pay,
+            &[
+                ("csrf_token", &csrf),
+                ("method", "cash"),
+                ("amount_yen", "5000"),
+                ("paid_on", "2026-04-01"),
+                ("payer_name", "受講 太郎"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let l = ledger(&app, people[0].1.clone(), id).await;
+    assert_eq!(l["status"], "confirmed", "{l}");
+    assert_eq!(l["payment_state"], "paid");
+
+    // A refund larger than what was paid is refused and changes nothing.
+    let response = app
+        .post_form(
+            &refund,
+            &[
+                ("csrf_token", &csrf),
+                ("method", "cash"),
+                ("amount_yen", "9000"),
+                ("paid_on", "2026-04-05"),
+            ],
+        )
+        .await;
+    assert!(response.status().code >= 400, "{}", response.status());
+    let l = ledger(&app, people[0].1.clone(), id).await;
+    assert_eq!(l["balance"]["refunded_yen"], 0, "{l}");
+
+    let response = app
+        .post_form(
+            &refund,
+            &[
+                ("csrf_token", &csrf),
+                ("method", "cash"),
+                ("amount_yen", "2000"),
+                ("paid_on", "2026-04-05"),
+                ("note", "テキスト代を除く"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let html = page(&app, &format!("/payments/{id}")).await;
+    assert!(html.contains("返金を記録しました"), "{html}");
+    let l = ledger(&app, people[0].1.clone(), id).await;
+    assert_eq!(l["balance"]["refunded_yen"], 2_000, "{l}");
+
+    // Someone else's payment page does not exist for a trainee, and the
+    // staff forms refuse them.
+    let other = app.account(Role::Trainee).await;
+    app.login_page(&other).await;
+    let response = app.client.get(format!("/payments/{id}")).dispatch().await;
+    assert_eq!(response.status(), Status::NotFound);
+    let csrf = app.csrf().await;
+    let response = app
+        .post_form(
+            &refund,
+            &[
+                ("csrf_token", &csrf),
+                ("method", "cash"),
+                ("amount_yen", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), Status::Forbidden);
+    let l = ledger(&app, people[0].1.clone(), id).await;
+    assert_eq!(l["balance"]["refunded_yen"], 2_000);
+}

@@ -138,3 +138,11 @@ mail-refund-made-body =
     A refund to a card may take some days to appear on your statement.
 
     Workers' Co-op course office
+pay-staff-title = Staff actions
+pay-record-offline = Record a bank transfer or cash payment
+pay-record-offline-button = Record the payment
+pay-record-refund = Refund
+pay-refund-method = How the money goes back
+pay-refund-date = Date paid back (transfer or cash)
+pay-record-refund-button = Record the refund
+pay-refund-recorded = The refund has been recorded.

@@ -138,3 +138,11 @@ mail-refund-made-body =
     クレジットカードへの返金は、カード会社の処理により明細に反映されるまで日数がかかることがあります。
 
     ワーカーズコープ 講座受付事務局
+pay-staff-title = 事務局の操作
+pay-record-offline = 振込・現金の入金を記録する
+pay-record-offline-button = 入金を記録する
+pay-record-refund = 返金する
+pay-refund-method = 返金の方法
+pay-refund-date = 返金した日（振込・現金）
+pay-record-refund-button = 返金を記録する
+pay-refund-recorded = 返金を記録しました。
