@@ -35,6 +35,11 @@ pub fn rocket() -> Rocket<Build> {
 
 /// The service configured from the given figment (tests pass their own).
 pub fn rocket_from(figment: Figment) -> Rocket<Build> {
+    // Stripe, SMTP and PostgreSQL all speak TLS through rustls. When more than
+    // one crypto back-end is compiled in (a dependency may enable aws-lc-rs
+    // besides ring), rustls refuses to guess and panics on first use, so the
+    // process picks one here. An error means one is already installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let static_dir = figment
         .extract_inner::<std::path::PathBuf>("static_dir")
         .unwrap_or_else(|_| AppConfig::default().static_dir);

@@ -13,7 +13,6 @@ use super::session;
 use super::shell::{set_lang_cookie, Shell};
 use crate::auth::csrf::CsrfToken;
 use crate::domain::signup::{NewAccount, SignupInput};
-use crate::domain::Role;
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::services::accounts;
@@ -193,7 +192,7 @@ async fn signup(
         Err(errors) => return redo(&errors),
     };
     let now = state.clock.now();
-    match accounts::create(&state.db, &account, Role::Trainee, shell.language, now).await {
+    match accounts::sign_up(&state.db, &account, shell.language, now).await {
         Ok(user) => {
             session::start(cookies, state, user.id, user.token_version, now);
             FormResponse::Done(Flash::success(

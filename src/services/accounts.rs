@@ -65,6 +65,32 @@ pub async fn create(
     }
 }
 
+/// Someone signs up as a trainee: the account and the mail saying it was
+/// created commit together, so nobody gets an account without knowing it.
+pub async fn sign_up(
+    db: &DatabaseConnection,
+    account: &NewAccount,
+    locale: Lang,
+    now: DateTime<Utc>,
+) -> Result<user::Model, Error> {
+    let txn = crate::db::begin_write(db).await?;
+    let user = create(&txn, account, Role::Trainee, locale, now).await?;
+    let args = [("name", format!("{} {}", user.family_name, user.given_name))];
+    outbox::enqueue(
+        &txn,
+        Mail {
+            kind: "account_created",
+            to: &user.email,
+            subject: t_args(locale, "mail-account-created-subject", &args),
+            body: t_args(locale, "mail-account-created-body", &args),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
 /// Checks a login. Unknown account and wrong password answer the same, after
 /// the same work; repeated failures are throttled per account and per address.
 pub async fn authenticate(

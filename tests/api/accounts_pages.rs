@@ -1,7 +1,7 @@
 //! The account pages as a browser uses them: forms, CSRF, errors, reset by mail.
 use kouza::domain::Role;
 use rocket::http::{Header, Status};
-use sea_orm::{EntityTrait, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::helpers::{spawn, PASSWORD};
 
@@ -209,6 +209,7 @@ async fn a_password_reset_goes_through_the_outbox_and_the_link_works_once() {
     assert_eq!(unknown.status(), Status::SeeOther);
 
     let mails = kouza::entities::mail_outbox::Entity::find()
+        .filter(kouza::entities::mail_outbox::Column::Kind.eq("password_reset"))
         .order_by_asc(kouza::entities::mail_outbox::Column::Id)
         .all(&app.state().db)
         .await
@@ -265,6 +266,7 @@ async fn a_reset_link_expires() {
     .await
     .unwrap();
     let mail = kouza::entities::mail_outbox::Entity::find()
+        .filter(kouza::entities::mail_outbox::Column::Kind.eq("password_reset"))
         .one(&app.state().db)
         .await
         .unwrap()
@@ -342,4 +344,52 @@ async fn markup_in_a_name_is_shown_as_text_not_run() {
         html.contains("{{ 7*7 }}"),
         "template syntax in data is not evaluated"
     );
+}
+
+#[rocket::async_test]
+async fn signing_up_mails_the_new_trainee_in_their_language_and_a_refused_signup_mails_nobody() {
+    use kouza::entities::mail_outbox;
+    let app = spawn().await;
+    let csrf = app.csrf().await;
+    app.post_form(
+        "/signup",
+        &signup_fields(&csrf, "ハナコ", "hanako@example.jp"),
+    )
+    .await;
+    let english = app
+        .client
+        .post("/api/v1/auth/signup")
+        .header(rocket::http::ContentType::JSON)
+        .header(Header::new("Accept-Language", "en"))
+        .body(
+            serde_json::json!({
+                "email": "mary@example.jp", "password": PASSWORD,
+                "family_name": "Smith", "given_name": "Mary",
+                "family_name_kana": "スミス", "given_name_kana": "メアリー"
+            })
+            .to_string(),
+        )
+        .dispatch()
+        .await;
+    assert_eq!(english.status(), Status::Created);
+    // The same address again is refused: no second account, no second mail.
+    let csrf = app.csrf().await;
+    app.post_form(
+        "/signup",
+        &signup_fields(&csrf, "ハナコ", "hanako@example.jp"),
+    )
+    .await;
+
+    let mails = mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::Kind.eq("account_created"))
+        .order_by_asc(mail_outbox::Column::Id)
+        .all(&app.state().db)
+        .await
+        .unwrap();
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    assert_eq!(mails[0].to_address, "hanako@example.jp");
+    assert!(mails[0].subject.contains("アカウントを作成しました"));
+    assert!(mails[0].body_text.contains("山田 花子 様"));
+    assert_eq!(mails[1].to_address, "mary@example.jp");
+    assert!(mails[1].subject.contains("Your account has been created"));
 }

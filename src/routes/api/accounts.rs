@@ -102,7 +102,7 @@ async fn signup(
         };
         let account = NewAccount::parse(&input).map_err(Error::Validation)?;
         let now = state.clock.now();
-        let user = accounts::create(&state.db, &account, Role::Trainee, lang.0, now).await?;
+        let user = accounts::sign_up(&state.db, &account, lang.0, now).await?;
         Ok((Status::Created, json_value(UserView::from(user))?))
     })
     .await

@@ -141,3 +141,11 @@ nav-mail-delivery = Mail delivery
 nav-certificate-settings = Certificate settings
 account-notifications-link = Mail settings and calendar
 nav-dashboard = Dashboard
+mail-account-created-subject = [Kouza] Your account has been created
+mail-account-created-body =
+    Dear { $name },
+
+    Your account has been created. Log in with this email address and the password you chose.
+    My page shows your enrollments, schedules and certificates.
+
+    If you did not sign up, please contact the office.

@@ -141,3 +141,11 @@ nav-mail-delivery = メール配信
 nav-certificate-settings = 修了証の設定
 account-notifications-link = メールの受信設定とカレンダー
 nav-dashboard = ダッシュボード
+mail-account-created-subject = 【講座受付】アカウントを作成しました
+mail-account-created-body =
+    { $name } 様
+
+    講座受付のアカウントを作成しました。ログインには、このメールアドレスと登録したパスワードをお使いください。
+    マイページで、お申し込みの状況や日程、修了証明書を確認できます。
+
+    このメールに心当たりがない場合は、お手数ですが事務局までご連絡ください。
