@@ -638,12 +638,20 @@ async fn completers_page(
 
 #[get("/staff/courses/<id>/completers.csv")]
 async fn completers_csv(
-    _staff: StaffUser,
+    staff: StaffUser,
     id: i64,
     state: &State<AppState>,
 ) -> Result<CsvFile, PageError> {
     let course = catalog::find(&state.db, id).await?;
     let rows = reports::completers(&state.db, id).await?;
+    crate::services::audit::personal_data_export(
+        &state.db,
+        staff.0.id,
+        "completers",
+        Some(id),
+        state.clock.now(),
+    )
+    .await?;
     Ok(csv_file(
         reports::completers_csv(&rows)?,
         format!("completers-{}.csv", file_safe(&course.code)),
@@ -672,12 +680,20 @@ async fn assessments_page(
 
 #[get("/staff/courses/<id>/assessments.csv")]
 async fn assessments_csv(
-    _staff: StaffUser,
+    staff: StaffUser,
     id: i64,
     state: &State<AppState>,
 ) -> Result<CsvFile, PageError> {
     let course = catalog::find(&state.db, id).await?;
     let rows = reports::assessments(&state.db, id).await?;
+    crate::services::audit::personal_data_export(
+        &state.db,
+        staff.0.id,
+        "assessments",
+        Some(id),
+        state.clock.now(),
+    )
+    .await?;
     Ok(csv_file(
         reports::assessments_csv(&rows)?,
         format!("assessments-{}.csv", file_safe(&course.code)),

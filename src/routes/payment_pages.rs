@@ -588,7 +588,7 @@ struct CsvFile {
 /// Paid / unpaid / refunded as CSV (UTF-8 with BOM).
 #[get("/staff/payments/report.csv?<course_id>&<from>&<to>")]
 async fn report_csv(
-    _staff: StaffUser,
+    staff: StaffUser,
     shell: Shell,
     course_id: Option<i64>,
     from: Option<&str>,
@@ -600,6 +600,14 @@ async fn report_csv(
             .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
     };
     let rows = payment_reports::report(&state.db, course_id, day(from), day(to)).await?;
+    crate::services::audit::personal_data_export(
+        &state.db,
+        staff.0.id,
+        "payments",
+        course_id,
+        state.clock.now(),
+    )
+    .await?;
     let header: Vec<String> = [
         "pay-col-enrollment",
         "pay-col-course",

@@ -369,12 +369,20 @@ fn file_safe(code: &str) -> String {
 
 #[get("/staff/courses/<id>/attendance.csv")]
 async fn course_csv(
-    _staff: StaffUser,
+    staff: StaffUser,
     id: i64,
     state: &State<AppState>,
 ) -> Result<CsvFile, PageError> {
     let now = state.clock.now();
     let c = catalog::find(&state.db, id).await?;
+    crate::services::audit::personal_data_export(
+        &state.db,
+        staff.0.id,
+        "attendance",
+        Some(id),
+        state.clock.now(),
+    )
+    .await?;
     let body = if c.kind == CourseKind::Helper.as_str() {
         sheet::helper_sheet(&state.db, &c, now).await?.csv()?
     } else {

@@ -92,3 +92,23 @@ pub async fn actions(conn: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> 
         .all(conn)
         .await
 }
+
+/// Personal data leaving the system as a file (lists, sheets, reports) is
+/// recorded like any other staff action: who took which report of what.
+pub async fn personal_data_export(
+    conn: &impl ConnectionTrait,
+    staff_id: i64,
+    report: &str,
+    course_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    record(
+        conn,
+        Some(staff_id),
+        "personal_data_export",
+        ("course", course_id),
+        serde_json::json!({ "report": report }),
+        now,
+    )
+    .await
+}

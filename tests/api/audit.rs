@@ -126,3 +126,42 @@ async fn only_staff_read_the_trail_and_no_route_changes_it() {
     }
     assert_eq!(entries(&app).await, before);
 }
+
+#[rocket::async_test]
+async fn every_personal_data_download_is_recorded_with_who_and_which_report() {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    let app = spawn().await;
+    let course = app.published_course(CourseSpec::default()).await;
+    let staff = app.account(Role::Staff).await;
+    app.login_page(&staff).await;
+    for path in [
+        format!("/staff/courses/{}/attendance.csv", course.id),
+        format!("/staff/courses/{}/completers.csv", course.id),
+        format!("/staff/courses/{}/assessments.csv", course.id),
+        format!("/staff/payments/report.csv?course_id={}", course.id),
+    ] {
+        let response = app.client.get(path.clone()).dispatch().await;
+        assert_eq!(response.status(), Status::Ok, "{path}");
+    }
+    let exports = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("personal_data_export"))
+        .order_by_asc(audit_log::Column::Id)
+        .all(&app.state().db)
+        .await
+        .unwrap();
+    let reports: Vec<String> = exports
+        .iter()
+        .map(|e| {
+            assert_eq!(e.actor_id, Some(staff.id));
+            assert_eq!(e.target_id, Some(course.id));
+            serde_json::from_str::<serde_json::Value>(&e.detail).unwrap()["report"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        reports,
+        ["attendance", "completers", "assessments", "payments"]
+    );
+}

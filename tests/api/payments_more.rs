@@ -662,3 +662,61 @@ async fn staff_record_a_cash_payment_and_pay_it_back_from_the_payment_page() {
     let l = ledger(&app, people[0].1.clone(), id).await;
     assert_eq!(l["balance"]["refunded_yen"], 2_000);
 }
+
+#[rocket::async_test]
+async fn a_subsidy_and_the_trainee_each_get_a_receipt_for_their_part_and_a_waiver_issues_none() {
+    let app = spawn().await;
+    let course = priced_course(&app, &[("general", "tuition", 50_000)]).await;
+    let people = app.trainees(2).await;
+    let staff = app.account(Role::Staff).await;
+    let staff_bearer = app.bearer(&staff).await;
+
+    // A municipal subsidy pays 20,000 by transfer, the trainee the rest in cash.
+    let split = enroll(&app, people[0].1.clone(), course).await;
+    for (method, amount, payer) in [
+        ("bank_transfer", 20_000, "トシマク"),
+        ("cash", 30_000, "受講 太郎"),
+    ] {
+        let (status, _, body) = send(
+            &app,
+            staff_bearer.clone(),
+            &format!("/api/v1/enrollments/{split}/payments"),
+            json!({"method": method, "amount_yen": amount, "paid_on": "2026-04-01", "payer_name": payer}),
+        )
+        .await;
+        assert_eq!(status, Status::Created, "{body}");
+    }
+    let l = ledger(&app, people[0].1.clone(), split).await;
+    assert_eq!(l["status"], "confirmed", "{l}");
+    let receipts = l["receipts"].as_array().unwrap();
+    let parts: Vec<(String, i64)> = receipts
+        .iter()
+        .map(|r| {
+            (
+                r["payer_name"].as_str().unwrap().to_string(),
+                r["amount_yen"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("トシマク".to_string(), 20_000),
+            ("受講 太郎".to_string(), 30_000)
+        ]
+    );
+
+    // 求職者支援訓練: tuition set to nothing by a waiver; no receipt for money never paid.
+    let waived = enroll(&app, people[1].1.clone(), course).await;
+    let (status, _, body) = send(
+        &app,
+        staff_bearer,
+        &format!("/api/v1/enrollments/{waived}/payments"),
+        json!({"method": "waived", "amount_yen": 50_000, "paid_on": "2026-04-01", "payer_name": "求職者支援訓練"}),
+    )
+    .await;
+    assert_eq!(status, Status::Created, "{body}");
+    let l = ledger(&app, people[1].1.clone(), waived).await;
+    assert_eq!(l["status"], "confirmed", "{l}");
+    assert_eq!(l["receipts"].as_array().unwrap().len(), 0, "{l}");
+}
