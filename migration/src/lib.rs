@@ -12,6 +12,7 @@ mod m20261127_000008_mail_delivery;
 mod m20261127_000009_fees;
 mod m20261127_000010_payments;
 mod m20261127_000011_payments_more;
+mod m20261127_000012_audit_search;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000009_fees::Migration),
             Box::new(m20261127_000010_payments::Migration),
             Box::new(m20261127_000011_payments_more::Migration),
+            Box::new(m20261127_000012_audit_search::Migration),
         ]
     }
 }

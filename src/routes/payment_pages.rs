@@ -153,7 +153,19 @@ struct PaymentView {
     /// 組合員番号 at the member price, and when staff verified it.
     member_number: Option<String>,
     member_verified_at: Option<String>,
+    /// The public support scheme named on the application (staff settle it
+    /// with a waiver or a payment by the paying body).
+    support_scheme: Option<String>,
     staff: bool,
+}
+
+/// The scheme's name from the stored application form, if one was chosen.
+fn support_scheme_of(lang: crate::i18n::Lang, form: &str) -> Option<String> {
+    let form: serde_json::Value = serde_json::from_str(form).ok()?;
+    let scheme = form.get("support_scheme")?.as_str()?;
+    crate::domain::application::SUPPORT_SCHEMES
+        .contains(&scheme)
+        .then(|| crate::i18n::t(lang, &format!("staff-support-{}", scheme.replace('_', "-"))))
 }
 
 fn is_staff(user: &CurrentUser) -> bool {
@@ -225,6 +237,7 @@ async fn payment_view(
         member_verified_at: crate::services::member_numbers::verification(&state.db, id)
             .await?
             .map(|v| crate::i18n::format_datetime(lang, v.verified_at)),
+        support_scheme: support_scheme_of(lang, &row.form),
         staff: is_staff(user),
     })
 }

@@ -673,6 +673,19 @@ async fn a_subsidy_and_the_trainee_each_get_a_receipt_for_their_part_and_a_waive
 
     // A municipal subsidy pays 20,000 by transfer, the trainee the rest in cash.
     let split = enroll(&app, people[0].1.clone(), course).await;
+    // The scheme named on the application (the full helper form) is shown to staff.
+    kouza::entities::enrollment::Entity::update_many()
+        .col_expr(
+            kouza::entities::enrollment::Column::Form,
+            sea_orm::prelude::Expr::value(r#"{"support_scheme":"municipal"}"#),
+        )
+        .filter(kouza::entities::enrollment::Column::Id.eq(split))
+        .exec(&app.state().db)
+        .await
+        .unwrap();
+    app.login_page(&staff).await;
+    let html = page(&app, &format!("/payments/{split}")).await;
+    assert!(html.contains("自治体の助成"), "{html}");
     for (method, amount, payer) in [
         ("bank_transfer", 20_000, "トシマク"),
         ("cash", 30_000, "受講 太郎"),

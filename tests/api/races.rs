@@ -11,7 +11,12 @@ use crate::helpers::{community_application, spawn_with, test_figment, CourseSpec
 /// The app, plus a second instance on the same database when it is PostgreSQL.
 async fn instances() -> (TestApp, Option<Client>) {
     let (figment, data_dir) = test_figment().await;
-    let figment = figment.merge(("db_max_connections", 16));
+    // Seats are what is tested, not overload: on a loaded machine (CI runs
+    // several suites at once) 200 requests may wait for a connection longer
+    // than the default acquire timeout, which would answer 503 busy.
+    let figment = figment
+        .merge(("db_max_connections", 16))
+        .merge(("db_acquire_timeout_secs", 120));
     let app = spawn_with(figment.clone(), data_dir).await;
     let second = if std::env::var("TEST_DATABASE_URL").is_ok() {
         Some(
