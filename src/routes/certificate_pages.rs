@@ -15,6 +15,7 @@ use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
 
 use super::catalog_pages::{date, status_label};
+use super::downloads::{csv_file, CsvFile};
 use super::forms::FormResponse;
 use super::respond::{ApiError, PageError};
 use super::shell::Shell;
@@ -73,26 +74,6 @@ pub fn pdf_file(body: Vec<u8>, filename: String) -> PdfFile {
         disposition: Header::new(
             "Content-Disposition",
             format!("inline; filename=\"{filename}\""),
-        ),
-        cache: Header::new("Cache-Control", "private, no-store"),
-    }
-}
-
-#[derive(Responder)]
-pub struct CsvFile {
-    body: Vec<u8>,
-    content_type: ContentType,
-    disposition: Header<'static>,
-    cache: Header<'static>,
-}
-
-fn csv_file(body: Vec<u8>, filename: String) -> CsvFile {
-    CsvFile {
-        body,
-        content_type: ContentType::CSV.with_params(("charset", "utf-8")),
-        disposition: Header::new(
-            "Content-Disposition",
-            format!("attachment; filename=\"{filename}\""),
         ),
         cache: Header::new("Cache-Control", "private, no-store"),
     }

@@ -9,6 +9,7 @@ pub mod catalog_pages;
 pub mod certificate_pages;
 pub mod check_in_pages;
 pub mod dashboard_pages;
+pub mod downloads;
 pub mod enrollment_input;
 pub mod forms;
 pub mod instructor_pages;

@@ -5,13 +5,14 @@
 use chrono::NaiveDate;
 use rocket::data::{Data, ToByteUnit};
 use rocket::form::Form;
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::{Flash, Redirect};
-use rocket::{get, post, routes, FromForm, Responder, Route, State};
+use rocket::{get, post, routes, FromForm, Route, State};
 use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
 
+use super::downloads::{csv_file, CsvFile};
 use super::respond::PageError;
 use super::shell::Shell;
 use crate::auth::csrf::CsrfToken;
@@ -591,13 +592,6 @@ async fn desk_refund(
     ))
 }
 
-#[derive(Responder)]
-struct CsvFile {
-    body: Vec<u8>,
-    content_type: ContentType,
-    disposition: Header<'static>,
-}
-
 /// Paid / unpaid / refunded as CSV (UTF-8 with BOM).
 #[get("/staff/payments/report.csv?<course_id>&<from>&<to>")]
 async fn report_csv(
@@ -637,12 +631,5 @@ async fn report_csv(
     .map(|k| shell.t(k))
     .collect();
     let body = payment_reports::to_csv(&rows, &header)?;
-    Ok(CsvFile {
-        body,
-        content_type: ContentType::new("text", "csv").with_params(("charset", "utf-8")),
-        disposition: Header::new(
-            "Content-Disposition",
-            "attachment; filename=\"payments.csv\"",
-        ),
-    })
+    Ok(csv_file(body, "payments.csv".to_string()))
 }

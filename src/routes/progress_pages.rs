@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::attendance_staff_pages::{record_extras, RecordForms};
 use super::catalog_pages::day_with_weekday;
+use super::downloads::{csv_file, CsvFile};
 use super::instructor_pages::{time_range, topic_of};
 use super::respond::PageError;
 use super::shell::Shell;
@@ -346,14 +347,6 @@ async fn course_print(
     ))
 }
 
-#[derive(Responder)]
-struct CsvFile {
-    body: Vec<u8>,
-    content_type: ContentType,
-    disposition: Header<'static>,
-    cache: Header<'static>,
-}
-
 /// Letters, digits, `-` and `_` of a course code, for a file name.
 fn file_safe(code: &str) -> String {
     let safe: String = code
@@ -388,16 +381,8 @@ async fn course_csv(
     } else {
         sheet::session_sheet(&state.db, &c, now).await?.csv()?
     };
-    Ok(CsvFile {
+    Ok(csv_file(
         body,
-        content_type: ContentType::CSV.with_params(("charset", "utf-8")),
-        disposition: Header::new(
-            "Content-Disposition",
-            format!(
-                "attachment; filename=\"attendance-{}.csv\"",
-                file_safe(&c.code)
-            ),
-        ),
-        cache: Header::new("Cache-Control", "private, no-store"),
-    })
+        format!("attendance-{}.csv", file_safe(&c.code)),
+    ))
 }
