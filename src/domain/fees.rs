@@ -26,6 +26,8 @@ pub fn amount_due(lines: &[FeeLine], category: &str) -> Result<i64, DomainError>
     Ok(mine
         .iter()
         .filter(|(_, component, _)| !ON_DEMAND.contains(&component.as_str()))
+        // Not a charge: the part of the fee a municipality pays (see `support`).
+        .filter(|(_, component, _)| component != super::support::MUNICIPAL_SUBSIDY)
         .map(|(_, _, amount)| (*amount).max(0))
         .sum())
 }

@@ -120,6 +120,28 @@ pub fn refund_due(policy: &RefundPolicy, input: RefundInput) -> i64 {
     (back - policy.transfer_fee_yen.max(0)).max(0)
 }
 
+/// What a trainee's own cancellation kept (the cancellation charge), less
+/// what was already given back as a top-up, from ledger lines
+/// `(kind, note, amount)`. When we later cancel the course, this is the
+/// top-up that would make their refund a full one.
+pub fn kept_by_cancellation(
+    lines: &[(&str, &str, i64)],
+    charge_note: &str,
+    top_up_note: &str,
+) -> i64 {
+    let kept: i64 = lines
+        .iter()
+        .filter(|(kind, note, _)| *kind == "charge" && *note == charge_note)
+        .map(|(_, _, amount)| *amount)
+        .sum();
+    let returned: i64 = lines
+        .iter()
+        .filter(|(kind, note, _)| *kind == "adjustment" && *note == top_up_note)
+        .map(|(_, _, amount)| -*amount)
+        .sum();
+    (kept - returned).max(0)
+}
+
 /// Days between today in Japan and the first day of the course.
 pub fn days_before_start(now: DateTime<Utc>, starts_on: NaiveDate) -> i64 {
     let today_jst = (now + Duration::hours(9)).date_naive();
@@ -255,5 +277,30 @@ mod tests {
             RefundPolicy::parse(r#"{"tiers":[{"days_before":2,"charge_percent":150}]}"#).is_err()
         );
         assert!(RefundPolicy::parse("nope").is_err());
+    }
+
+    #[test]
+    fn the_top_up_is_what_the_cancellation_kept_less_what_came_back() {
+        let lines = [
+            ("payment", "", 30_000),
+            ("refund", "", 15_000),
+            ("charge", "cancel", 15_000),
+            ("charge", "makeup", 2_000),
+        ];
+        assert_eq!(kept_by_cancellation(&lines, "cancel", "top-up"), 15_000);
+        let topped = [
+            ("charge", "cancel", 15_000),
+            ("adjustment", "top-up", -15_000),
+        ];
+        assert_eq!(kept_by_cancellation(&topped, "cancel", "top-up"), 0);
+        // Cancelled by us (nothing kept), or never cancelled.
+        assert_eq!(
+            kept_by_cancellation(&[("charge", "cancel", 0)], "cancel", "top-up"),
+            0
+        );
+        assert_eq!(
+            kept_by_cancellation(&[("payment", "", 5_000)], "cancel", "top-up"),
+            0
+        );
     }
 }

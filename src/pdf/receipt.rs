@@ -32,6 +32,8 @@ pub struct ReceiptPrint {
     pub issuer_address: String,
     /// 適格請求書発行事業者登録番号 (`T` + 13 digits), when the provider has one.
     pub registration_number: Option<String>,
+    /// `総額 ¥50,000 のうち 豊島区負担 ¥20,000` when the fee is shared by payers.
+    pub share: Option<String>,
 }
 
 /// A4 portrait.
@@ -149,6 +151,10 @@ pub fn a4(r: &ReceiptPrint) -> Result<Vec<u8>, PdfError> {
         black(),
     );
     pen.text(right - mm(4.0), y, 11.0, &r.amount, Align::Right, black());
+    if let Some(share) = &r.share {
+        y += mm(7.0);
+        pen.text(left + mm(4.0), y, 10.5, share, Align::Left, black());
+    }
 
     y += mm(12.0);
     pen.text(left, y, 11.0, "お支払い方法", Align::Left, black());
@@ -202,6 +208,7 @@ mod tests {
             issuer_name: "ワーカーズコープ".into(),
             issuer_address: "東京都豊島区".into(),
             registration_number: Some("T1234567890123".into()),
+            share: Some("総額 ¥50,000 のうち 豊島区負担 ¥20,000".into()),
         };
         let bytes = a4(&print).unwrap();
         assert!(bytes.starts_with(b"%PDF"));

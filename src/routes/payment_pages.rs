@@ -24,8 +24,8 @@ use crate::i18n::{t, Lang};
 use crate::payments::webhook;
 use crate::services::payments::{self, OfflinePayment};
 use crate::services::{
-    bank_import, card_payments, catalog, enrollment as enrollments, payment_reports, receipts,
-    refunds,
+    bank_import, card_payments, catalog, course_refunds, enrollment as enrollments,
+    payment_reports, receipts, refunds,
 };
 use crate::state::AppState;
 
@@ -42,7 +42,9 @@ pub fn routes() -> Vec<Route> {
         desk_confirm,
         desk_offline,
         desk_refund,
-        report_csv
+        report_csv,
+        desk_top_up,
+        desk_dismiss
     ]
 }
 
@@ -157,7 +159,43 @@ struct PaymentView {
     /// The public support scheme named on the application (staff settle it
     /// with a waiver or a payment by the paying body).
     support_scheme: Option<String>,
+    /// What the scheme does to the price, before anything is paid.
+    support_effect: Option<SupportEffect>,
     staff: bool,
+}
+
+#[derive(Serialize)]
+struct SupportEffect {
+    fee: String,
+    waived: Option<String>,
+    subsidy: Option<String>,
+    trainee: String,
+    /// 教育訓練給付金: paid in full now, reimbursed to the trainee later.
+    reimbursed_later: bool,
+}
+
+async fn support_effect(
+    state: &AppState,
+    row: &crate::entities::enrollment::Model,
+) -> Result<Option<SupportEffect>, Error> {
+    use crate::domain::support::Scheme;
+    let form: serde_json::Value = serde_json::from_str(&row.form).unwrap_or_default();
+    let Some(scheme) = Scheme::of_form(&form) else {
+        return Ok(None);
+    };
+    let price =
+        enrollments::price_for(&state.db, row.course_id, &row.price_category, Some(scheme)).await?;
+    if price.fee_yen == 0 {
+        return Ok(None);
+    }
+    let some = |v: i64| (v > 0).then(|| format_yen(v));
+    Ok(Some(SupportEffect {
+        fee: format_yen(price.fee_yen),
+        waived: some(price.waived_yen),
+        subsidy: some(price.subsidy_yen),
+        trainee: format_yen(price.trainee_yen),
+        reimbursed_later: scheme == Scheme::EducationBenefit,
+    }))
 }
 
 /// The scheme's name from the stored application form, if one was chosen.
@@ -239,6 +277,7 @@ async fn payment_view(
             .await?
             .map(|v| crate::i18n::format_datetime(lang, v.verified_at)),
         support_scheme: support_scheme_of(lang, &row.form),
+        support_effect: support_effect(state, &row).await?,
         staff: is_staff(user),
     })
 }
@@ -321,6 +360,8 @@ async fn cancelled(
 
 #[derive(Serialize)]
 struct ReceiptPrint {
+    /// For the link to the PDF (printing needs no script).
+    id: i64,
     number: String,
     reissue_of: Option<String>,
     payer: String,
@@ -332,6 +373,7 @@ struct ReceiptPrint {
     issuer_name: String,
     issuer_address: String,
     registration_number: Option<String>,
+    share: Option<String>,
 }
 
 /// 領収書 as a printable page (owner or staff).
@@ -355,6 +397,7 @@ async fn receipt_page(
     };
     let breakdown: Vec<(String, i64)> = serde_json::from_str(&r.breakdown).unwrap_or_default();
     let print = ReceiptPrint {
+        id: r.id,
         number: format!("{:06}", r.number),
         reissue_of,
         payer: r.payer_name.clone(),
@@ -379,6 +422,7 @@ async fn receipt_page(
         issuer_name: state.config.receipt_issuer_name.clone(),
         issuer_address: state.config.receipt_issuer_address.clone(),
         registration_number: state.config.receipt_registration_number.clone(),
+        share: receipts::share_line(&state.db, &r).await?,
     };
     Ok(Template::render(
         "payments/receipt",
@@ -395,6 +439,8 @@ struct ReviewLine {
     enrollment_id: i64,
     reason: String,
     amount: String,
+    /// A proposed top-up to a full refund, for staff to approve or dismiss.
+    top_up: bool,
 }
 
 #[derive(Serialize)]
@@ -422,6 +468,7 @@ async fn desk(
             enrollment_id: r.enrollment_id,
             reason: label(lang, "pay-review", &r.reason),
             amount: format_yen(r.amount_yen),
+            top_up: r.reason == course_refunds::TOP_UP_REASON,
         })
         .collect();
     let lines: Vec<BankLine> = bank_import::open_lines(&state.db)
@@ -632,4 +679,48 @@ async fn report_csv(
     .collect();
     let body = payment_reports::to_csv(&rows, &header)?;
     Ok(csv_file(body, "payments.csv".to_string()))
+}
+
+#[derive(FromForm)]
+struct ReviewForm {
+    csrf_token: String,
+}
+
+/// Staff approve the proposed top-up to a full refund (course cancelled by
+/// us after the trainee had cancelled): audited, and paid back like any
+/// course-cancellation refund.
+#[post("/staff/payments/reviews/<id>/approve-top-up", data = "<form>")]
+async fn desk_top_up(
+    staff: StaffUser,
+    id: i64,
+    csrf: CsrfToken,
+    form: Form<ReviewForm>,
+    shell: Shell,
+    state: &State<AppState>,
+) -> Result<Flash<Redirect>, PageError> {
+    csrf.check(&form.csrf_token)?;
+    course_refunds::approve_top_up(&state.db, &state.config, id, staff.0.id, state.clock.now())
+        .await?;
+    Ok(Flash::success(
+        Redirect::to("/staff/payments"),
+        shell.t("pay-top-up-approved"),
+    ))
+}
+
+/// Staff close a review without paying anything (audited).
+#[post("/staff/payments/reviews/<id>/dismiss", data = "<form>")]
+async fn desk_dismiss(
+    staff: StaffUser,
+    id: i64,
+    csrf: CsrfToken,
+    form: Form<ReviewForm>,
+    shell: Shell,
+    state: &State<AppState>,
+) -> Result<Flash<Redirect>, PageError> {
+    csrf.check(&form.csrf_token)?;
+    refunds::dismiss_review(&state.db, id, staff.0.id, state.clock.now()).await?;
+    Ok(Flash::success(
+        Redirect::to("/staff/payments"),
+        shell.t("pay-review-dismissed"),
+    ))
 }

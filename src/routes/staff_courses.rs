@@ -980,8 +980,15 @@ async fn cancel_course(
         );
         return redo_with(cancel_template(&shell, state, id, &form.reason, &errors).await);
     }
-    let result =
-        enrollment::cancel_course(&state.db, id, staff.0.id, reason, state.clock.now()).await;
+    let result = crate::services::course_refunds::cancel_course_and_refund(
+        &state.db,
+        &state.config,
+        id,
+        staff.0.id,
+        reason,
+        state.clock.now(),
+    )
+    .await;
     after_action(
         &shell,
         format!("/staff/courses/{id}"),

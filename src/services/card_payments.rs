@@ -31,7 +31,8 @@ pub async fn start_checkout(
     if row.status != EnrollmentStatus::PendingPayment.as_str() {
         return Err(Error::Conflict("err-not-awaiting-payment"));
     }
-    let owed = payments::balance(db, &row).await?.balance_yen;
+    // With a municipal subsidy, only the trainee's share is theirs to pay.
+    let owed = payments::trainee_owes(db, &row).await?;
     if owed <= 0 {
         return Err(Error::Conflict("err-not-awaiting-payment"));
     }

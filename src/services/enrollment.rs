@@ -248,12 +248,24 @@ pub(crate) fn payment_due(
         .then(|| now + Duration::days(i64::from(std::cmp::max(course.payment_deadline_days, 0))))
 }
 
-/// What the applicant owes for the course in their price category.
+/// What the applicant owes for the course in their price category (all
+/// payers together), once their public support scheme is applied.
 pub(crate) async fn amount_for(
     conn: &impl ConnectionTrait,
     course_id: i64,
     category: &str,
+    scheme: Option<crate::domain::support::Scheme>,
 ) -> Result<i64, Error> {
+    Ok(price_for(conn, course_id, category, scheme).await?.due_yen)
+}
+
+/// The price of a course for a price category under a support scheme.
+pub async fn price_for(
+    conn: &impl ConnectionTrait,
+    course_id: i64,
+    category: &str,
+    scheme: Option<crate::domain::support::Scheme>,
+) -> Result<crate::domain::support::Price, Error> {
     let lines: Vec<crate::domain::fees::FeeLine> = course_fee::Entity::find()
         .filter(course_fee::COLUMN.course_id.eq(course_id))
         .all(conn)
@@ -261,7 +273,7 @@ pub(crate) async fn amount_for(
         .into_iter()
         .map(|f| (f.category, f.component, f.amount_yen))
         .collect();
-    Ok(crate::domain::fees::amount_due(&lines, category)?)
+    Ok(crate::domain::support::price(&lines, category, scheme)?)
 }
 
 pub async fn active_for(
@@ -324,7 +336,8 @@ pub async fn enroll(
     {
         return Err(Error::Conflict("err-already-enrolled"));
     }
-    let amount_due = amount_for(&txn, course_id, &applicant.price_category).await?;
+    let scheme = crate::domain::support::Scheme::of_form(&applicant.form);
+    let amount_due = amount_for(&txn, course_id, &applicant.price_category, scheme).await?;
     let (status, ticket) = if take_seat(&txn, course_id).await? {
         (seated_status(&course, amount_due), None)
     } else if course.waitlist_enabled {
@@ -950,6 +963,8 @@ pub async fn cancel_course(
         now,
     )
     .await?;
+    // Before the seats below are cancelled: only those who cancelled themselves.
+    super::course_refunds::open_top_up_reviews(&txn, course_id, now).await?;
     let active = enrollment::Entity::find()
         .filter(enrollment::COLUMN.course_id.eq(course_id))
         .filter(

@@ -26,6 +26,7 @@ pub mod payment_rows;
 pub mod payments;
 pub mod public_views;
 pub mod rate_limit;
+pub mod receipt_register;
 pub mod receipts;
 pub mod refunds;
 pub mod schedule;

@@ -153,7 +153,9 @@ pub async fn settle(
 ) -> Result<Balance, Error> {
     let row = enrollments::find(conn, enrollment_id).await?;
     let balance = balance(conn, &row).await?;
-    if row.status == EnrollmentStatus::PendingPayment.as_str() && balance.balance_yen <= 0 {
+    let paid_for = balance.balance_yen <= 0
+        || crate::domain::support::seat_paid(&price_of(conn, &row).await?, balance.balance_yen);
+    if row.status == EnrollmentStatus::PendingPayment.as_str() && paid_for {
         enrollments::mark_paid(conn, enrollment_id, actor_id, now).await?;
     } else if balance.balance_yen < 0 {
         let reason = if row.status == EnrollmentStatus::Cancelled.as_str() {
@@ -164,6 +166,52 @@ pub async fn settle(
         open_review(conn, enrollment_id, reason, -balance.balance_yen, "", now).await?;
     }
     Ok(balance)
+}
+
+/// The enrollment's price under the support scheme named on its application.
+pub async fn price_of(
+    conn: &impl ConnectionTrait,
+    row: &enrollment::Model,
+) -> Result<crate::domain::support::Price, Error> {
+    let form: serde_json::Value = serde_json::from_str(&row.form).unwrap_or_default();
+    let scheme = crate::domain::support::Scheme::of_form(&form);
+    enrollments::price_for(conn, row.course_id, &row.price_category, scheme).await
+}
+
+/// What the trainee still owes themselves (a municipality pays its share
+/// separately). Card payments and payments in the trainee's name (or no
+/// name) count as theirs.
+pub async fn trainee_owes(
+    conn: &impl ConnectionTrait,
+    row: &enrollment::Model,
+) -> Result<i64, Error> {
+    let entries = entries(conn, row.id).await?;
+    let balance = summarize(row, &entries);
+    let price = price_of(conn, row).await?;
+    if price.subsidy_yen == 0 {
+        return Ok(balance.balance_yen.max(0));
+    }
+    let name = format!("{} {}", row.family_name, row.given_name);
+    let theirs = |e: &&ledger_entry::Model| {
+        e.method == "card" || e.payer_name.trim().is_empty() || e.payer_name.trim() == name
+    };
+    let paid: i64 = entries
+        .iter()
+        .filter(|e| e.kind == "payment")
+        .filter(theirs)
+        .map(|e| e.amount_yen)
+        .sum();
+    let refunded: i64 = entries
+        .iter()
+        .filter(|e| e.kind == "refund")
+        .filter(theirs)
+        .map(|e| e.amount_yen)
+        .sum();
+    Ok(crate::domain::support::trainee_owes(
+        &price,
+        balance.balance_yen,
+        paid - refunded,
+    ))
 }
 
 /// Opens a review for staff unless the same one is already open.

@@ -44,6 +44,11 @@ pub async fn issue_for_payment(
         .order_by_asc(course_fee::Column::Id)
         .all(conn)
         .await?;
+    // The subsidy line is the municipality's share, not a component.
+    let lines: Vec<course_fee::Model> = lines
+        .into_iter()
+        .filter(|l| l.component != crate::domain::support::MUNICIPAL_SUBSIDY)
+        .collect();
     let breakdown: Vec<(String, i64)> = if entry.amount_yen == row.amount_due_yen
         && lines.iter().map(|l| l.amount_yen).sum::<i64>() == entry.amount_yen
     {
@@ -161,6 +166,35 @@ pub async fn number_of(conn: &impl ConnectionTrait, receipt_id: i64) -> Result<i
         .number)
 }
 
+/// The line naming the other payer's share (`総額 ¥X のうち ○○市負担 ¥Y`)
+/// when the fee is split by a support scheme, else `None`.
+pub async fn share_line(
+    conn: &impl ConnectionTrait,
+    found: &receipt::Model,
+) -> Result<Option<String>, Error> {
+    use crate::domain::support::{share_line, Scheme};
+    let row = enrollments::find(conn, found.enrollment_id).await?;
+    let form: serde_json::Value = serde_json::from_str(&row.form).unwrap_or_default();
+    let Some(scheme) = Scheme::of_form(&form) else {
+        return Ok(None);
+    };
+    let price =
+        enrollments::price_for(conn, row.course_id, &row.price_category, Some(scheme)).await?;
+    // The other payers: the other payments' receipts (reissues are copies).
+    let others: Vec<(String, i64)> = for_enrollment(conn, row.id)
+        .await?
+        .into_iter()
+        .filter(|r| r.reissue_of.is_none() && r.ledger_entry_id != found.ledger_entry_id)
+        .map(|r| (r.payer_name, r.amount_yen))
+        .collect();
+    Ok(share_line(
+        &price,
+        &found.payer_name,
+        found.amount_yen,
+        &others,
+    ))
+}
+
 /// Who issues receipts, as printed on them (from the configuration).
 #[derive(Debug, Clone)]
 pub struct Issuer {
@@ -237,6 +271,7 @@ pub async fn print_pdf(
         Some(original) => Some(format!("No. {:06}", number_of(&txn, original).await?)),
         None => None,
     };
+    let share = share_line(&txn, &found).await?;
     txn.commit().await?;
 
     let lang = Lang::Ja;
@@ -275,6 +310,7 @@ pub async fn print_pdf(
         issuer_name: issuer.name.clone(),
         issuer_address: issuer.address.clone(),
         registration_number,
+        share,
     };
     let bytes = crate::pdf::receipt::a4(&print).map_err(|e| Error::Internal(e.to_string()))?;
     Ok((found, bytes))

@@ -137,7 +137,7 @@ async fn register_once(
         return Err(Error::Conflict("err-walk-in-already-enrolled"));
     }
     let a = &person.application;
-    let amount_due = enrollments::amount_for(&txn, course_id, a.price_category()).await?;
+    let amount_due = enrollments::amount_for(&txn, course_id, a.price_category(), None).await?;
     if !enrollments::take_seat(&txn, course_id).await? {
         return Err(Error::Conflict("err-walk-in-full"));
     }

@@ -11,6 +11,9 @@ mod certificates;
 mod cli;
 mod dashboard;
 mod enrollment_api;
+// Shared with the browser tests; each binary uses a different part of it.
+#[allow(dead_code)]
+#[path = "../common/fake_stripe.rs"]
 mod fake_stripe;
 mod foundation;
 mod helpers;
@@ -21,6 +24,7 @@ mod notifications;
 mod on_demand_fees;
 mod payments;
 mod payments_more;
+mod payments_support;
 mod races;
 mod route_guards;
 mod scale_out;

@@ -14,7 +14,7 @@ use crate::helpers::{community_application, spawn, spawn_with, test_figment, Cou
 
 const BANK: &str = "ろうきん 池袋支店 普通 1234567 ワーカーズコープ";
 
-async fn app_with(stripe: bool) -> (TestApp, Option<FakeStripe>) {
+pub(crate) async fn app_with(stripe: bool) -> (TestApp, Option<FakeStripe>) {
     let (figment, dir) = test_figment().await;
     let mut figment = figment
         .merge(("bank_transfer_details", BANK))
@@ -33,7 +33,7 @@ async fn app_with(stripe: bool) -> (TestApp, Option<FakeStripe>) {
     (spawn_with(figment, dir).await, fake)
 }
 
-async fn priced_course(app: &TestApp, fees: &[(&str, &str, i64)]) -> i64 {
+pub(crate) async fn priced_course(app: &TestApp, fees: &[(&str, &str, i64)]) -> i64 {
     let course = app.published_course(CourseSpec::default()).await;
     let lines: Vec<(String, String, i64)> = fees
         .iter()
@@ -45,7 +45,7 @@ async fn priced_course(app: &TestApp, fees: &[(&str, &str, i64)]) -> i64 {
     course.id
 }
 
-async fn send(
+pub(crate) async fn send(
     app: &TestApp,
     bearer: Header<'static>,
     path: &str,
@@ -68,7 +68,7 @@ async fn send(
     )
 }
 
-async fn enroll(app: &TestApp, bearer: Header<'static>, course_id: i64) -> i64 {
+pub(crate) async fn enroll(app: &TestApp, bearer: Header<'static>, course_id: i64) -> i64 {
     let response = app
         .enroll_api(bearer, course_id, community_application())
         .await;
@@ -76,7 +76,7 @@ async fn enroll(app: &TestApp, bearer: Header<'static>, course_id: i64) -> i64 {
     app.json(response).await["id"].as_i64().unwrap()
 }
 
-async fn pay_cash(app: &TestApp, staff: Header<'static>, id: i64, amount: i64) {
+pub(crate) async fn pay_cash(app: &TestApp, staff: Header<'static>, id: i64, amount: i64) {
     let (status, _, body) = send(
         app,
         staff,
@@ -87,7 +87,7 @@ async fn pay_cash(app: &TestApp, staff: Header<'static>, id: i64, amount: i64) {
     assert_eq!(status, Status::Created, "{body}");
 }
 
-async fn ledger(app: &TestApp, bearer: Header<'static>, id: i64) -> Value {
+pub(crate) async fn ledger(app: &TestApp, bearer: Header<'static>, id: i64) -> Value {
     let response = app
         .client
         .get(format!("/api/v1/enrollments/{id}/ledger"))
@@ -98,13 +98,17 @@ async fn ledger(app: &TestApp, bearer: Header<'static>, id: i64) -> Value {
     response.into_json().await.unwrap()
 }
 
-fn pdf_text(bytes: &[u8]) -> String {
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     let pdf = lopdf::Document::load_mem(bytes).expect("a PDF");
     let pages: Vec<u32> = pdf.get_pages().keys().copied().collect();
     pdf.extract_text(&pages).unwrap_or_default()
 }
 
-async fn download(app: &TestApp, path: &str, bearer: Header<'static>) -> (Status, Vec<u8>) {
+pub(crate) async fn download(
+    app: &TestApp,
+    path: &str,
+    bearer: Header<'static>,
+) -> (Status, Vec<u8>) {
     let response = app
         .client
         .get(path.to_string())
@@ -119,7 +123,7 @@ async fn download(app: &TestApp, path: &str, bearer: Header<'static>) -> (Status
 }
 
 /// Mails of a kind to one person.
-async fn mails(app: &TestApp, user_id: i64, kind: &str) -> Vec<mail_outbox::Model> {
+pub(crate) async fn mails(app: &TestApp, user_id: i64, kind: &str) -> Vec<mail_outbox::Model> {
     let db = &app.state().db;
     let person = kouza::services::accounts::find(db, user_id).await.unwrap();
     mail_outbox::Entity::find()
@@ -565,7 +569,7 @@ async fn simultaneous_first_downloads_of_a_receipt_give_one_original() {
     assert_eq!(prints.iter().filter(|p| !p.reissue).count(), 1);
 }
 
-async fn page(app: &TestApp, path: &str) -> String {
+pub(crate) async fn page(app: &TestApp, path: &str) -> String {
     app.client
         .get(path.to_string())
         .dispatch()

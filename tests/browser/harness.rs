@@ -73,6 +73,24 @@ pub struct AppStateHandle {
 
 impl App {
     pub async fn start() -> App {
+        App::start_with(|f| f).await
+    }
+
+    /// The app with card payments through the fake Stripe: Checkout Sessions
+    /// go to it, and its hosted page's payments come back as signed webhooks.
+    pub async fn start_with_stripe(fake: &crate::fake_stripe::FakeStripe) -> App {
+        let base_url = fake.base_url.clone();
+        let app = App::start_with(move |f| {
+            f.merge(("stripe_secret_key", crate::fake_stripe::SECRET_KEY))
+                .merge(("stripe_webhook_secret", crate::fake_stripe::WEBHOOK_SECRET))
+                .merge(("stripe_api_base", base_url))
+        })
+        .await;
+        fake.deliver_webhooks_to(&format!("{}/webhooks/stripe", app.base));
+        app
+    }
+
+    async fn start_with(configure: impl FnOnce(Figment) -> Figment) -> App {
         let port = free_port();
         let data_dir = std::env::temp_dir().join(unique("kouza-browser"));
         let figment: Figment = kouza::config::AppConfig::figment()
@@ -87,6 +105,7 @@ impl App {
             .merge(("public_base_url", format!("http://127.0.0.1:{port}")))
             .merge(("shutdown.ctrlc", false))
             .merge(("workers", 4));
+        let figment = configure(figment);
         let rocket = kouza::rocket_from(figment)
             .ignite()
             .await
@@ -199,6 +218,16 @@ impl Browser {
     /// Starts chromedriver on a free port and opens headless Chromium at the given
     /// size, asking for pages in `lang` first.
     pub async fn open(app: &App, viewport: Viewport, lang: &str) -> Browser {
+        Browser::open_with(app, viewport, lang, true).await
+    }
+
+    /// As [`Browser::open`], with JavaScript switched off for every page
+    /// (Chromium's content setting; the driver's own commands still work).
+    pub async fn open_without_javascript(app: &App, viewport: Viewport, lang: &str) -> Browser {
+        Browser::open_with(app, viewport, lang, false).await
+    }
+
+    async fn open_with(app: &App, viewport: Viewport, lang: &str, javascript: bool) -> Browser {
         // Both rustls crypto back-ends are in the dependency graph: pick one.
         let _ = rustls::crypto::ring::default_provider().install_default();
         require(CHROMIUM, "chromium");
@@ -224,6 +253,9 @@ impl Browser {
             ],
             "prefs": {"intl.accept_languages": lang},
         });
+        if !javascript {
+            options["prefs"]["profile.managed_default_content_settings.javascript"] = json!(2);
+        }
         if viewport == Viewport::Phone {
             options["mobileEmulation"] = json!({
                 "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1.0, "touch": true},
@@ -481,9 +513,38 @@ impl Browser {
         );
     }
 
-    /// Saves a PNG of the viewport as `docs/screenshots/<name>-<viewport>.png`.
+    /// Saves a PNG of the whole page (not only what fits the screen) as
+    /// `docs/screenshots/<name>-<viewport>.png`, through Chromium's own
+    /// `Page.captureScreenshot` with `captureBeyondViewport`. Very long pages
+    /// are cut at [`MAX_SHOT_HEIGHT`] so the files stay small.
     pub async fn screenshot(&self, name: &str, viewport: Viewport) {
-        let png = self.client.screenshot().await.expect("screenshot");
+        let size = self
+            .client
+            .execute(
+                "return [document.documentElement.clientWidth, \
+                 Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)];",
+                vec![],
+            )
+            .await
+            .expect("page size");
+        let width = size[0].as_u64().unwrap_or(1280).max(1);
+        let height = size[1].as_u64().unwrap_or(800).clamp(1, MAX_SHOT_HEIGHT);
+        let shot = self
+            .client
+            .issue_cmd(Cdp::new(
+                "Page.captureScreenshot",
+                json!({
+                    "format": "png",
+                    "captureBeyondViewport": true,
+                    "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+                }),
+            ))
+            .await
+            .expect("full-page screenshot");
+        use base64::Engine as _;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot["data"].as_str().expect("screenshot data"))
+            .expect("base64 screenshot");
         let dir = root().join("docs/screenshots");
         std::fs::create_dir_all(&dir).expect("docs/screenshots");
         std::fs::write(dir.join(format!("{name}-{}.png", viewport.name())), png)
@@ -511,6 +572,41 @@ impl Browser {
         let bytes = result.as_i64().unwrap_or(-1);
         assert!(bytes > 0, "could not measure the page weight");
         bytes as u64
+    }
+}
+
+/// The tallest screenshot kept, in CSS pixels.
+pub const MAX_SHOT_HEIGHT: u64 = 3200;
+
+/// A Chrome DevTools Protocol command sent through chromedriver's
+/// `goog/cdp/execute` endpoint (what WebDriver itself cannot do).
+#[derive(Debug)]
+pub struct Cdp {
+    body: String,
+}
+
+impl Cdp {
+    pub fn new(cmd: &str, params: serde_json::Value) -> Cdp {
+        Cdp {
+            body: json!({"cmd": cmd, "params": params}).to_string(),
+        }
+    }
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.clone()))
     }
 }
 

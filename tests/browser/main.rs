@@ -11,3 +11,7 @@ mod keyboard;
 mod newcomer;
 mod pages;
 mod waitlist;
+// Shared with the API tests; each binary uses a different part of it.
+#[allow(dead_code)]
+#[path = "../common/fake_stripe.rs"]
+mod fake_stripe;

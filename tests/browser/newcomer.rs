@@ -8,7 +8,12 @@ async fn newcomer_enrolls(lang: &str, viewport: Viewport) -> (App, Browser) {
     let app = App::start().await;
     app.demo().await;
     let browser = Browser::open(&app, viewport, lang).await;
+    newcomer_journey(&browser).await;
+    (app, browser)
+}
 
+/// Sign up, find the community course, enroll, land on My page with it.
+pub async fn newcomer_journey(browser: &Browser) {
     browser.go("/signup").await;
     browser.fill("#f-family_name", "佐藤").await;
     browser.fill("#f-given_name", "良子").await;
@@ -34,7 +39,6 @@ async fn newcomer_enrolls(lang: &str, viewport: Viewport) -> (App, Browser) {
     browser.wait_until_path_is_not("/courses").await;
     assert_eq!(browser.path().await, "/my");
     browser.assert_text(COMMUNITY).await;
-    (app, browser)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

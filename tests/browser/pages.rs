@@ -6,13 +6,13 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::harness::{root, App, Browser, Demo, Person, Viewport};
 
-struct Ids {
-    community: i64,
-    session: i64,
+pub struct Ids {
+    pub community: i64,
+    pub session: i64,
 }
 
 /// The demo data, with the demo trainee enrolled in the community course.
-async fn demo_app() -> (App, Demo, Ids) {
+pub async fn demo_app() -> (App, Demo, Ids) {
     let app = App::start().await;
     let demo = app.demo().await;
     let community = kouza::entities::course::Entity::find()

@@ -458,9 +458,15 @@ async fn cancel_course(
     body: Json<CancelCourseBody>,
     state: &State<AppState>,
 ) -> Result<Json<CourseView>, ApiError> {
-    let course =
-        enrollment::cancel_course(&state.db, id, staff.0.id, &body.reason, state.clock.now())
-            .await?;
+    let course = crate::services::course_refunds::cancel_course_and_refund(
+        &state.db,
+        &state.config,
+        id,
+        staff.0.id,
+        &body.reason,
+        state.clock.now(),
+    )
+    .await?;
     Ok(Json(course_view(state, course).await?))
 }
 

@@ -204,3 +204,4 @@ pub-my-payments = Payments and receipts
 pub-my-progress = Attendance
 pub-my-certificates = Certificates
 pub-my-self-check-in = Enter an attendance code
+pub-hint-support-scheme = Job-seeker support training: tuition becomes ¥0 (textbooks etc. are still paid). Education and training benefit: you pay in full and the benefit is paid to you later (the receipt is in your name for the full amount). Municipal subsidy: the municipality pays the course's subsidy amount and you pay the rest. Your amount is shown on the payment page after you apply.

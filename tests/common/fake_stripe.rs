@@ -2,6 +2,13 @@
 //! `POST /v1/checkout/sessions` and `POST /v1/refunds`. It records every
 //! request, honours `Idempotency-Key` (same key → same answer) and signs
 //! webhook payloads the way Stripe does. No network.
+//!
+//! It also serves a hosted Checkout page (`GET /c/pay/<session>`) a browser
+//! can "pay" on: the fake then sends the signed `checkout.session.completed`
+//! webhook to the app (see [`FakeStripe::deliver_webhooks_to`]) and sends the
+//! browser to the session's success URL, as Stripe does.
+//!
+//! Shared by the API tests and the browser tests (`#[path]` in both).
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -25,6 +32,29 @@ struct Inner {
     requests: Vec<Recorded>,
     by_key: HashMap<String, Value>,
     seq: u32,
+    /// Checkout Sessions created, by id, with the form that created them.
+    sessions: HashMap<String, HashMap<String, String>>,
+    /// Where the hosted page's payments are announced.
+    webhook_url: Option<String>,
+}
+
+/// An answer: status line, content type, body and any extra headers.
+struct Reply {
+    status: &'static str,
+    content_type: &'static str,
+    body: String,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl Reply {
+    fn json(status: &'static str, value: Value) -> Reply {
+        Reply {
+            status,
+            content_type: "application/json",
+            body: value.to_string(),
+            headers: vec![],
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -119,17 +149,29 @@ impl FakeStripe {
             }
             let body = String::from_utf8_lossy(&buffer[head_end..head_end + length]).into_owned();
             buffer.drain(..head_end + length);
-            let (status, reply) = self.answer(Recorded {
+            let request = Recorded {
                 method,
                 path,
                 headers,
                 form: parse_form(&body),
-            });
-            let text = reply.to_string();
-            let response = format!(
-                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{text}",
-                text.len()
+            };
+            let reply = if request.path.starts_with("/c/pay/") {
+                self.hosted_page(request).await
+            } else {
+                let (status, value) = self.answer(request);
+                Reply::json(status, value)
+            };
+            let mut response = format!(
+                "HTTP/1.1 {}\r\ncontent-type: {}\r\ncontent-length: {}\r\n",
+                reply.status,
+                reply.content_type,
+                reply.body.len()
             );
+            for (name, value) in &reply.headers {
+                response.push_str(&format!("{name}: {value}\r\n"));
+            }
+            response.push_str("\r\n");
+            response.push_str(&reply.body);
             if socket.write_all(response.as_bytes()).await.is_err() {
                 return;
             }
@@ -160,9 +202,10 @@ impl FakeStripe {
                     .parse()
                     .unwrap();
                 let qty: i64 = form["line_items[0][quantity]"].parse().unwrap();
+                inner.sessions.insert(format!("cs_test_{n}"), form.clone());
                 json!({
                     "id": format!("cs_test_{n}"), "object": "checkout.session",
-                    "url": format!("https://checkout.stripe.test/c/pay/cs_test_{n}"),
+                    "url": format!("{}/c/pay/cs_test_{n}", self.base_url),
                     "amount_total": unit * qty, "currency": form["currency"],
                     "status": "open", "payment_status": "unpaid", "mode": "payment",
                     "client_reference_id": form.get("client_reference_id"),
@@ -186,6 +229,87 @@ impl FakeStripe {
         ("200 OK", reply)
     }
 
+    /// Payments made on the hosted page are announced to `url` (the app's
+    /// `/webhooks/stripe`), signed with [`WEBHOOK_SECRET`].
+    pub fn deliver_webhooks_to(&self, url: &str) {
+        self.inner.lock().unwrap().webhook_url = Some(url.to_string());
+    }
+
+    /// The hosted Checkout page: `GET` shows the amount and a pay button;
+    /// `POST` pays, announces it by webhook, then returns to the shop.
+    async fn hosted_page(&self, request: Recorded) -> Reply {
+        let id = request
+            .path
+            .trim_start_matches("/c/pay/")
+            .split(['/', '?'])
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let (session, webhook_url) = {
+            let mut inner = self.inner.lock().unwrap();
+            inner.requests.push(request.clone());
+            (inner.sessions.get(&id).cloned(), inner.webhook_url.clone())
+        };
+        let Some(session) = session else {
+            return Reply {
+                status: "404 Not Found",
+                content_type: "text/html; charset=utf-8",
+                body: "<!doctype html><title>Not found</title><h1>No such session</h1>".into(),
+                headers: vec![],
+            };
+        };
+        let amount: i64 = session["line_items[0][price_data][unit_amount]"]
+            .parse()
+            .unwrap_or(0);
+        if request.method == "GET" {
+            let body = format!(
+                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Fake Checkout</title></head>\
+                 <body><main><h1>Fake Checkout</h1><p class=\"amount\">JPY {amount}</p>\
+                 <form method=\"post\" action=\"/c/pay/{id}\"><button type=\"submit\" id=\"pay\">Pay</button></form>\
+                 <p><a id=\"cancel\" href=\"{}\">Back</a></p></main></body></html>",
+                session.get("cancel_url").cloned().unwrap_or_default()
+            );
+            return Reply {
+                status: "200 OK",
+                content_type: "text/html; charset=utf-8",
+                body,
+                headers: vec![],
+            };
+        }
+        let intent = format!("pi_hosted_{id}");
+        let (body, signature) = signed_event(
+            &format!("evt_hosted_{id}"),
+            "checkout.session.completed",
+            paid_session(&id, amount, &intent),
+            chrono::Utc::now().timestamp(),
+        );
+        let delivered = match &webhook_url {
+            Some(url) => post_json(url, &body, &signature).await,
+            None => None,
+        };
+        if delivered.as_deref() != Some("200") {
+            return Reply {
+                status: "502 Bad Gateway",
+                content_type: "text/html; charset=utf-8",
+                body: format!(
+                    "<!doctype html><title>Webhook refused</title><h1>The app answered {delivered:?} at {webhook_url:?}</h1>"
+                ),
+                headers: vec![],
+            };
+        }
+        let success = session
+            .get("success_url")
+            .cloned()
+            .unwrap_or_default()
+            .replace("{CHECKOUT_SESSION_ID}", &id);
+        Reply {
+            status: "303 See Other",
+            content_type: "text/plain",
+            body: String::new(),
+            headers: vec![("location", success)],
+        }
+    }
+
     pub fn requests(&self, path: &str) -> Vec<Recorded> {
         self.inner
             .lock()
@@ -196,6 +320,23 @@ impl FakeStripe {
             .cloned()
             .collect()
     }
+}
+
+/// POSTs a webhook over plain HTTP/1.1 and returns the status code.
+async fn post_json(url: &str, body: &str, signature: &str) -> Option<String> {
+    let rest = url.strip_prefix("http://")?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let mut socket = tokio::net::TcpStream::connect(host).await.ok()?;
+    let request = format!(
+        "POST /{path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\n\
+         stripe-signature: {signature}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    socket.write_all(request.as_bytes()).await.ok()?;
+    let mut answer = vec![];
+    socket.read_to_end(&mut answer).await.ok()?;
+    let answer = String::from_utf8_lossy(&answer);
+    answer.split(' ').nth(1).map(str::to_string)
 }
 
 /// A signed webhook body and its `Stripe-Signature` header.
