@@ -76,20 +76,6 @@ impl App {
         App::start_with(|f| f).await
     }
 
-    /// The app with card payments through the fake Stripe: Checkout Sessions
-    /// go to it, and its hosted page's payments come back as signed webhooks.
-    pub async fn start_with_stripe(fake: &crate::fake_stripe::FakeStripe) -> App {
-        let base_url = fake.base_url.clone();
-        let app = App::start_with(move |f| {
-            f.merge(("stripe_secret_key", crate::fake_stripe::SECRET_KEY))
-                .merge(("stripe_webhook_secret", crate::fake_stripe::WEBHOOK_SECRET))
-                .merge(("stripe_api_base", base_url))
-        })
-        .await;
-        fake.deliver_webhooks_to(&format!("{}/webhooks/stripe", app.base));
-        app
-    }
-
     async fn start_with(configure: impl FnOnce(Figment) -> Figment) -> App {
         let port = free_port();
         let data_dir = std::env::temp_dir().join(unique("kouza-browser"));
@@ -219,12 +205,6 @@ impl Browser {
     /// size, asking for pages in `lang` first.
     pub async fn open(app: &App, viewport: Viewport, lang: &str) -> Browser {
         Browser::open_with(app, viewport, lang, true).await
-    }
-
-    /// As [`Browser::open`], with JavaScript switched off for every page
-    /// (Chromium's content setting; the driver's own commands still work).
-    pub async fn open_without_javascript(app: &App, viewport: Viewport, lang: &str) -> Browser {
-        Browser::open_with(app, viewport, lang, false).await
     }
 
     async fn open_with(app: &App, viewport: Viewport, lang: &str, javascript: bool) -> Browser {
