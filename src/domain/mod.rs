@@ -30,3 +30,5 @@ pub use error::DomainError;
 pub use password::Password;
 pub use person::{Kana, PersonName};
 pub use role::Role;
+#[cfg(test)]
+mod rule_properties;
