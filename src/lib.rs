@@ -9,6 +9,7 @@ pub mod db;
 pub mod domain;
 pub mod entities;
 pub mod error;
+pub mod fuzzing;
 pub mod i18n;
 pub mod jobs;
 pub mod payments;

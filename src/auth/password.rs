@@ -63,4 +63,18 @@ mod tests {
         assert!(!verify_blocking(&hash, "correct horse batterY"));
         assert!(!verify_blocking("not a hash", "correct horse battery"));
     }
+
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_one_costs() {
+        // An unknown account is verified against the dummy hash: it must be a
+        // real argon2id hash with the same parameters, or "no such user" would
+        // answer faster than "wrong password".
+        let real = hash_blocking("some password").unwrap();
+        let real = PasswordHash::new(&real).unwrap();
+        let dummy = PasswordHash::new(&DUMMY_HASH).expect("a parseable dummy hash");
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.version, real.version);
+        assert_eq!(dummy.params, real.params);
+        assert!(!verify_blocking(&DUMMY_HASH, "some password"));
+    }
 }

@@ -31,3 +31,5 @@ pub use password::Password;
 pub use person::{Kana, PersonName};
 pub use role::Role;
 pub mod support;
+#[cfg(test)]
+mod rule_properties;

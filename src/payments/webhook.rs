@@ -68,7 +68,8 @@ pub fn verify(
     if candidates.is_empty() {
         return Err(SignatureError::Malformed);
     }
-    if (now.timestamp() - timestamp).abs() > tolerance_secs {
+    // abs_diff: a timestamp near i64::MIN or MAX must be stale, not an overflow.
+    if now.timestamp().abs_diff(timestamp) > tolerance_secs.unsigned_abs() {
         return Err(SignatureError::Stale);
     }
     let expected = mac(secret, timestamp, payload).finalize().into_bytes();
