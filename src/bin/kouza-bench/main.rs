@@ -9,6 +9,9 @@
 //! throughput is also printed as a ratio to it.
 mod data;
 mod load;
+mod scale;
+mod scale_data;
+mod scaleout;
 mod scenarios;
 
 use std::collections::HashMap;
@@ -32,6 +35,10 @@ enum Scenario {
     Rollcall,
     Certificates,
     Memory,
+    /// 100,000 courses vs 200 (not part of `all`: it builds GBs of data).
+    Scale,
+    /// Rush and catalog through 1, 2, 3 `kouza serve` instances (needs --postgres).
+    Scaleout,
 }
 
 #[derive(Parser)]
@@ -53,6 +60,15 @@ struct Args {
     /// Certificates bulk-issued and rendered.
     #[arg(long, default_value_t = 1000)]
     certificates: usize,
+    /// Size of the scale scenario's big database: 1.0 = 100,000 courses.
+    #[arg(long, default_value_t = 1.0)]
+    scale: f64,
+    /// Keep the scale scenario's databases (prints where they are).
+    #[arg(long)]
+    keep: bool,
+    /// Scale on PostgreSQL: log the SQL of one request per page (server log).
+    #[arg(long)]
+    log_sql: bool,
 }
 
 /// The running service and what the scenarios need to reach it.
@@ -189,7 +205,7 @@ async fn main_async(args: Args) {
     let port = free_port();
     let figment: Figment = kouza::config::AppConfig::figment()
         .merge(("data_dir", data_dir.display().to_string()))
-        .merge(("database_url", database_url))
+        .merge(("database_url", database_url.clone()))
         .merge(("jwt_secret", JWT_SECRET))
         .merge(("sqlite_synchronous", "full"))
         .merge(("background_jobs", false))
@@ -251,6 +267,19 @@ async fn main_async(args: Args) {
     }
     if all || s == Scenario::Certificates {
         scenarios::certificates(&bench, args.certificates).await;
+    }
+    if s == Scenario::Scale {
+        scale::scale(scale::Options {
+            scale: args.scale,
+            secs: args.secs,
+            postgres: args.postgres.then_some(args.postgres_url.as_str()),
+            keep: args.keep,
+            log_sql: args.log_sql,
+        })
+        .await;
+    }
+    if s == Scenario::Scaleout {
+        scaleout::scaleout(&bench, &database_url, args.rush_trainees).await;
     }
 
     bench.db.clone().close().await.ok();
