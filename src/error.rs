@@ -70,7 +70,9 @@ fn is_busy(e: &DbErr) -> bool {
 }
 
 /// SQLite `SQLITE_BUSY`/`SQLITE_LOCKED` (any extended code), PostgreSQL
-/// `lock_not_available`, `serialization_failure`, `deadlock_detected`.
+/// `lock_not_available`, `serialization_failure`, `deadlock_detected` and
+/// `query_canceled` (the 30 s statement timeout: a statement that waited that
+/// long for a row lock is overload, not a fault).
 fn is_lock_contention(e: &DbErr) -> bool {
     use sea_orm::{sqlx, RuntimeErr};
     let (DbErr::Exec(RuntimeErr::SqlxError(e))
@@ -86,7 +88,7 @@ fn is_lock_contention(e: &DbErr) -> bool {
     if e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
         return code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6));
     }
-    matches!(code.as_ref(), "55P03" | "40001" | "40P01")
+    matches!(code.as_ref(), "55P03" | "40001" | "40P01" | "57014")
 }
 
 /// How long a client should wait before retrying a request refused as busy.
