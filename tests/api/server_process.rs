@@ -22,6 +22,8 @@ impl Server {
     /// the SQLite file; `database_url` is empty for SQLite) and waits until
     /// it is ready.
     pub async fn start(data_dir: &Path, database_url: &str, stripe_base: &str) -> Server {
+        // On PostgreSQL nothing else makes the directory (the log goes there).
+        std::fs::create_dir_all(data_dir).unwrap();
         let mut server = Server {
             port: free_port(),
             data_dir: data_dir.to_path_buf(),
