@@ -29,6 +29,12 @@ enum Command {
     },
     /// Load demo data (a site, three courses, one account per role) and print the logins.
     Demo,
+    /// Copy the SQLite database to PATH while the service runs (a consistent
+    /// snapshot, checked after writing). PostgreSQL: use pg_dump, see docs/RELIABILITY.md.
+    Backup {
+        /// Where the copy goes; must not exist yet.
+        path: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -84,6 +90,7 @@ pub async fn main() -> ExitCode {
             create_admin(&input).await
         }
         Command::Demo => load_demo().await,
+        Command::Backup { path } => backup(&path).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -175,5 +182,32 @@ async fn load_demo() -> Result<(), String> {
             account.password
         );
     }
+    Ok(())
+}
+
+async fn backup(path: &std::path::Path) -> Result<(), String> {
+    let config = AppConfig::from_figment(&AppConfig::figment()).map_err(|e| e.to_string())?;
+    if config.is_postgres() {
+        return Err("the database is PostgreSQL: back it up with \
+             `pg_dump --format=custom --file=kouza.dump \"$DATABASE_URL\"` \
+             (restore with pg_restore; see docs/RELIABILITY.md)"
+            .into());
+    }
+    let file = config.data_dir.join("kouza.sqlite3");
+    if config.database_url.is_empty() && !file.exists() {
+        return Err(format!("no database at {}", file.display()));
+    }
+    // Opened as it is: a backup never migrates the database it copies.
+    let db = crate::db::connect(&config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let written = crate::services::backup::sqlite_online(&db, path)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "backup written to {} ({} bytes, integrity_check ok)",
+        written.path.display(),
+        written.bytes
+    );
     Ok(())
 }

@@ -10,6 +10,9 @@ use sea_orm::{
 
 use crate::config::AppConfig;
 
+/// The WAL file is truncated to this after a checkpoint (32 MiB).
+pub const JOURNAL_SIZE_LIMIT: u64 = 32 * 1024 * 1024;
+
 /// Opens the pool with deliberate settings. SQLite: WAL so readers never wait
 /// for the writer, a busy timeout so writers queue instead of failing, foreign
 /// keys on (SQLite leaves them off per connection).
@@ -49,6 +52,12 @@ pub async fn connect(config: &AppConfig) -> Result<DatabaseConnection, DbErr> {
                 .foreign_keys(true)
                 .busy_timeout(busy)
                 .create_if_missing(true)
+                // The WAL is checkpointed every 1000 pages (SQLite's automatic
+                // checkpoint, stated here so nobody turns it off unknowingly);
+                // after a checkpoint the file is cut back to this size, so a
+                // burst of writes does not leave a huge WAL behind.
+                .pragma("wal_autocheckpoint", "1000")
+                .pragma("journal_size_limit", JOURNAL_SIZE_LIMIT.to_string())
         });
     }
     Database::connect(options).await

@@ -62,10 +62,33 @@ impl Error {
     }
 }
 
-/// Every pooled connection stayed in use for the whole acquire timeout: the
-/// server is overloaded, not broken, and the request may simply be retried.
+/// Every pooled connection stayed in use for the whole acquire timeout, or
+/// the database lock stayed taken for the whole busy timeout: the server is
+/// overloaded, not broken, and the request may simply be retried.
 fn is_busy(e: &DbErr) -> bool {
-    matches!(e, DbErr::ConnectionAcquire(_))
+    matches!(e, DbErr::ConnectionAcquire(_)) || is_lock_contention(e)
+}
+
+/// SQLite `SQLITE_BUSY`/`SQLITE_LOCKED` (any extended code), PostgreSQL
+/// `lock_not_available`, `serialization_failure`, `deadlock_detected` and
+/// `query_canceled` (the 30 s statement timeout: a statement that waited that
+/// long for a row lock is overload, not a fault).
+fn is_lock_contention(e: &DbErr) -> bool {
+    use sea_orm::{sqlx, RuntimeErr};
+    let (DbErr::Exec(RuntimeErr::SqlxError(e))
+    | DbErr::Query(RuntimeErr::SqlxError(e))
+    | DbErr::Conn(RuntimeErr::SqlxError(e))) = e
+    else {
+        return false;
+    };
+    let sqlx::Error::Database(e) = e.as_ref() else {
+        return false;
+    };
+    let Some(code) = e.code() else { return false };
+    if e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+        return code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6));
+    }
+    matches!(code.as_ref(), "55P03" | "40001" | "40P01" | "57014")
 }
 
 /// How long a client should wait before retrying a request refused as busy.

@@ -19,6 +19,7 @@ pub mod routes;
 pub mod services;
 pub mod state;
 pub mod templates;
+pub mod test_faults;
 
 use rocket::fairing::AdHoc;
 use rocket::figment::Figment;

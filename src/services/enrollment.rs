@@ -14,6 +14,7 @@ use crate::domain::course::{self as rules, CourseStatus, EnrollmentStatus, Windo
 use crate::entities::{course, course_fee, enrollment, enrollment_event, user};
 use crate::error::Error;
 use crate::i18n::{t_args, Lang};
+use crate::test_faults::Protection;
 
 /// Who is asking: the trainee online, or staff acting for someone (phone or
 /// fax applications, transfers), who may enroll outside the window.
@@ -123,15 +124,18 @@ pub async fn notify_public(
 /// Takes one seat if one is free: decided by a conditional update in the
 /// database, so concurrent requests (and instances) can never oversell.
 pub(crate) async fn take_seat(conn: &impl ConnectionTrait, course_id: i64) -> Result<bool, Error> {
-    let taken = course::Entity::update_many()
+    let mut update = course::Entity::update_many()
         .col_expr(
             course::Column::SeatsTaken,
             Expr::col(course::Column::SeatsTaken).add(1),
         )
-        .filter(course::COLUMN.id.eq(course_id))
-        .filter(Expr::col(course::Column::SeatsTaken).lt(Expr::col(course::Column::Capacity)))
-        .exec(conn)
-        .await?;
+        .filter(course::COLUMN.id.eq(course_id));
+    // Off only in the race tests' control runs (test builds only).
+    if !crate::test_faults::is_off(conn, Protection::SeatGuard, course_id).await? {
+        update = update
+            .filter(Expr::col(course::Column::SeatsTaken).lt(Expr::col(course::Column::Capacity)));
+    }
+    let taken = update.exec(conn).await?;
     Ok(taken.rows_affected == 1)
 }
 
@@ -330,9 +334,11 @@ pub async fn enroll(
             }
         }
     }
-    if active_for(&txn, course_id, applicant.user_id)
-        .await?
-        .is_some()
+    // The check is off only in the duplicate race test's control run.
+    if !crate::test_faults::is_off(&txn, Protection::OneActiveEnrollment, course_id).await?
+        && active_for(&txn, course_id, applicant.user_id)
+            .await?
+            .is_some()
     {
         return Err(Error::Conflict("err-already-enrolled"));
     }

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod attendance;
 pub mod attendance_views;
 pub mod audit;
+pub mod backup;
 pub mod bank_import;
 pub mod card_payments;
 pub mod catalog;

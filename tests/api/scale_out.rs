@@ -30,7 +30,7 @@ const RACERS: usize = 300;
 const PAYERS: usize = 40;
 const FEE: i64 = 5_000;
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -49,7 +49,7 @@ fn nginx_binary() -> Option<PathBuf> {
 }
 
 /// One HTTP/1.1 exchange on a fresh connection: (status, body).
-async fn http(
+pub(crate) async fn http(
     port: u16,
     method: &str,
     path: &str,
