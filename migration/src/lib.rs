@@ -13,6 +13,8 @@ mod m20261127_000009_fees;
 mod m20261127_000010_payments;
 mod m20261127_000011_payments_more;
 mod m20261127_000012_audit_search;
+mod m20261127_000018_past_completions;
+mod m20261127_000020_import_uploads;
 
 pub struct Migrator;
 
@@ -32,6 +34,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000010_payments::Migration),
             Box::new(m20261127_000011_payments_more::Migration),
             Box::new(m20261127_000012_audit_search::Migration),
+            Box::new(m20261127_000018_past_completions::Migration),
+            Box::new(m20261127_000020_import_uploads::Migration),
         ]
     }
 }
