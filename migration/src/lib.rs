@@ -14,6 +14,8 @@ mod m20261127_000010_payments;
 mod m20261127_000011_payments_more;
 mod m20261127_000012_audit_search;
 mod m20261127_000015_request_path_indexes;
+mod m20261127_000018_past_completions;
+mod m20261127_000020_import_uploads;
 
 pub struct Migrator;
 
@@ -34,6 +36,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000011_payments_more::Migration),
             Box::new(m20261127_000012_audit_search::Migration),
             Box::new(m20261127_000015_request_path_indexes::Migration),
+            Box::new(m20261127_000018_past_completions::Migration),
+            Box::new(m20261127_000020_import_uploads::Migration),
         ]
     }
 }

@@ -468,7 +468,7 @@ fn trim(raw: &str) -> &str {
     raw.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\u{3000}')
 }
 
-fn birth_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, &'static str> {
+pub fn birth_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, &'static str> {
     let date = iso_date(raw).ok_or("err-date-invalid")?;
     if date > today {
         return Err("err-birth-date-future");
@@ -545,7 +545,7 @@ fn address(raw: &str) -> Result<String, &'static str> {
 
 /// Japanese numbers: 0 then 9 or 10 more digits (03-1234-5678,
 /// 090-1234-5678, 0120-123-456), hyphens anywhere between digits.
-fn phone(raw: &str) -> Result<String, &'static str> {
+pub fn phone(raw: &str) -> Result<String, &'static str> {
     if raw.chars().any(is_wide_digit_or_dash) {
         return Err("err-phone-fullwidth");
     }
@@ -587,7 +587,7 @@ fn price_category(raw: &str) -> Result<&'static str, DomainError> {
         ))
 }
 
-fn member_number(raw: &str) -> Result<String, DomainError> {
+pub fn member_number(raw: &str) -> Result<String, DomainError> {
     let value = trim(raw);
     if value.is_empty() {
         return Err(DomainError::new(

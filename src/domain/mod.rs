@@ -13,6 +13,7 @@ pub mod email;
 pub mod error;
 pub mod fees;
 pub mod ics;
+pub mod import;
 pub mod invoice;
 pub mod kana;
 pub mod password;

@@ -62,6 +62,56 @@ pub fn format_date(date: NaiveDate, style: DateStyle) -> String {
     }
 }
 
+/// A date as people type it in a spreadsheet: `1960-05-05`, `1960/5/5`,
+/// `1960年5月5日`, or in an era, `昭和35年5月5日` / `平成元年1月8日`.
+/// An era date outside its era (`平成32年`, `昭和64年2月1日`) is refused
+/// rather than carried over, since it is a typing mistake more often than not.
+pub fn parse_date(raw: &str) -> Option<NaiveDate> {
+    let text: String = raw
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '／' => '/',
+            '－' => '-',
+            _ => c,
+        })
+        .collect();
+    if text.is_empty() {
+        return None;
+    }
+    for (name, start_year, _, _) in ERAS {
+        if let Some(rest) = text.strip_prefix(name) {
+            let (year, rest) = match rest.strip_prefix("元年") {
+                Some(rest) => (1, rest),
+                None => {
+                    let (digits, rest) = rest.split_once('年')?;
+                    (digits.parse::<i32>().ok()?, rest)
+                }
+            };
+            let (month, rest) = rest.split_once('月')?;
+            let day = rest.strip_suffix('日')?;
+            let date = NaiveDate::from_ymd_opt(
+                start_year + year - 1,
+                month.parse().ok()?,
+                day.parse().ok()?,
+            )?;
+            return (year >= 1 && era_year(date).map(|(e, _)| e) == Some(name)).then_some(date);
+        }
+    }
+    let parts: Vec<&str> = if let Some(rest) = text.strip_suffix('日') {
+        rest.split(['年', '月']).collect()
+    } else {
+        text.split(['-', '/', '.']).collect()
+    };
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 && (1..=2).contains(&m.len()) && (1..=2).contains(&d.len()) => {
+            NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+        }
+        _ => None,
+    }
+}
+
 /// `27 Nov 2026`: day first and a month name, which readers of both US and
 /// British English parse the same way.
 pub fn format_en(date: NaiveDate) -> String {
@@ -166,5 +216,24 @@ mod tests {
             serde_json::from_str::<DateStyle>(r#""seireki""#).unwrap(),
             DateStyle::Seireki
         );
+    }
+
+    #[test]
+    fn spreadsheet_dates_are_read_in_either_calendar() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(parse_date("1960-05-05"), d(1960, 5, 5));
+        assert_eq!(parse_date("1960/5/5"), d(1960, 5, 5));
+        assert_eq!(parse_date("１９６０／５／５"), d(1960, 5, 5));
+        assert_eq!(parse_date("1960年5月5日"), d(1960, 5, 5));
+        assert_eq!(parse_date("昭和35年5月5日"), d(1960, 5, 5));
+        assert_eq!(parse_date("平成元年1月8日"), d(1989, 1, 8));
+        assert_eq!(parse_date("令和8年11月27日"), d(2026, 11, 27));
+        // Outside the era, impossible days and other shapes are refused.
+        assert_eq!(parse_date("平成元年1月7日"), None);
+        assert_eq!(parse_date("昭和64年2月1日"), None);
+        assert_eq!(parse_date("1960/2/30"), None);
+        assert_eq!(parse_date("60/5/5"), None);
+        assert_eq!(parse_date(""), None);
+        assert_eq!(parse_date("5月5日"), None);
     }
 }

@@ -7,6 +7,7 @@
 //! so printing the same record twice gives the same bytes.
 pub mod certificate;
 pub mod receipt;
+pub mod table;
 
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point, Rect};

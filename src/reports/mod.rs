@@ -5,3 +5,4 @@
 pub mod attendance_sheet;
 pub mod course_matrix;
 pub mod csv;
+pub mod pack;

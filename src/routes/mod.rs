@@ -12,6 +12,7 @@ pub mod dashboard_pages;
 pub mod downloads;
 pub mod enrollment_input;
 pub mod forms;
+pub mod import_pages;
 pub mod instructor_pages;
 pub mod makeup_pages;
 pub mod my_pages;
@@ -22,6 +23,7 @@ pub mod payment_documents;
 pub mod payment_pages;
 pub mod progress_pages;
 pub mod receipt_register_pages;
+pub mod report_pack_pages;
 pub mod request_id;
 pub mod respond;
 pub mod security;
@@ -60,5 +62,7 @@ pub fn page_routes() -> Vec<Route> {
     routes.extend(audit_pages::routes());
     routes.extend(walk_in_pages::routes());
     routes.extend(receipt_register_pages::routes());
+    routes.extend(report_pack_pages::routes());
+    routes.extend(import_pages::routes());
     routes
 }

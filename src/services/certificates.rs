@@ -367,7 +367,7 @@ async fn next_number(
 }
 
 /// 生年月日 as registered for the course, else from the account.
-async fn birth_date_of(
+pub async fn birth_date_of(
     conn: &impl ConnectionTrait,
     row: &enrollment::Model,
 ) -> Result<Option<NaiveDate>, Error> {

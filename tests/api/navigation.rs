@@ -136,7 +136,13 @@ async fn the_menus_lead_to_the_pages_of_each_feature() {
         let link = format!("href=\"/staff/courses/{}/{part}\"", c.id);
         assert!(page.contains(&link), "course page links {part}");
     }
-    for link in ["/staff/payments", "/staff/mail-delivery", "/instructor"] {
+    for link in [
+        "/staff/payments",
+        "/staff/mail-delivery",
+        "/instructor",
+        "/staff/report-packs",
+        "/staff/import",
+    ] {
         assert!(
             page.contains(&format!("href=\"{link}\"")),
             "staff menu links {link}"
