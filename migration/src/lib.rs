@@ -13,6 +13,7 @@ mod m20261127_000009_fees;
 mod m20261127_000010_payments;
 mod m20261127_000011_payments_more;
 mod m20261127_000012_audit_search;
+mod m20261127_000019_personal_data;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000010_payments::Migration),
             Box::new(m20261127_000011_payments_more::Migration),
             Box::new(m20261127_000012_audit_search::Migration),
+            Box::new(m20261127_000019_personal_data::Migration),
         ]
     }
 }

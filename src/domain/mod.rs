@@ -30,3 +30,4 @@ pub use error::DomainError;
 pub use password::Password;
 pub use person::{Kana, PersonName};
 pub use role::Role;
+pub mod personal_data;

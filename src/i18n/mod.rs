@@ -76,6 +76,7 @@ const JA: &[&str] = &[
     include_str!("locales/ja/certificates.ftl"),
     include_str!("locales/ja/notifications.ftl"),
     include_str!("locales/ja/payments.ftl"),
+    include_str!("locales/ja/privacy.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("locales/en/main.ftl"),
@@ -90,6 +91,7 @@ const EN: &[&str] = &[
     include_str!("locales/en/certificates.ftl"),
     include_str!("locales/en/notifications.ftl"),
     include_str!("locales/en/payments.ftl"),
+    include_str!("locales/en/privacy.ftl"),
 ];
 
 pub struct Catalogs {

@@ -20,6 +20,7 @@ pub mod pages;
 pub mod paging;
 pub mod payment_documents;
 pub mod payment_pages;
+pub mod privacy_pages;
 pub mod progress_pages;
 pub mod request_id;
 pub mod respond;
@@ -58,5 +59,6 @@ pub fn page_routes() -> Vec<Route> {
     routes.extend(dashboard_pages::routes());
     routes.extend(audit_pages::routes());
     routes.extend(walk_in_pages::routes());
+    routes.extend(privacy_pages::routes());
     routes
 }

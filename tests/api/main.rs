@@ -21,6 +21,7 @@ mod notifications;
 mod on_demand_fees;
 mod payments;
 mod payments_more;
+mod personal_data;
 mod races;
 mod route_guards;
 mod scale_out;
