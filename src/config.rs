@@ -82,6 +82,10 @@ pub struct AppConfig {
     pub receipt_issuer_address: String,
     /// 適格請求書発行事業者登録番号 (`T` + 13 digits), printed when set.
     pub receipt_registration_number: Option<String>,
+    /// Years the names on certificates, the completers list and the money
+    /// ledger are kept after a deletion (counted from the later of the last
+    /// course's end and the deletion); then they are masked too.
+    pub personal_data_retention_years: u32,
 }
 
 impl Default for AppConfig {
@@ -132,6 +136,7 @@ impl Default for AppConfig {
             receipt_issuer_name: "ワーカーズコープ 講座受付事務局".into(),
             receipt_issuer_address: String::new(),
             receipt_registration_number: None,
+            personal_data_retention_years: 5,
         }
     }
 }
@@ -212,6 +217,11 @@ impl AppConfig {
                     "receipt_registration_number must be T followed by 13 digits".into(),
                 ));
             }
+        }
+        if !(1..=100).contains(&self.personal_data_retention_years) {
+            return Err(ConfigError::Invalid(
+                "personal_data_retention_years must be between 1 and 100".into(),
+            ));
         }
         if self.reminder_hour_jst > 23 {
             return Err(ConfigError::Invalid(
@@ -345,6 +355,18 @@ mod tests {
         };
         assert!(config.validate().is_err());
         assert!(AppConfig::default().validate().is_ok());
+    }
+
+    #[test]
+    fn a_retention_period_outside_one_to_a_hundred_years_is_refused() {
+        for years in [0, 101] {
+            let config = AppConfig {
+                personal_data_retention_years: years,
+                ..AppConfig::default()
+            };
+            assert!(config.validate().is_err(), "{years}");
+        }
+        assert_eq!(AppConfig::default().personal_data_retention_years, 5);
     }
 
     #[test]

@@ -67,6 +67,11 @@ pub async fn run_once(
         Ok(n) => tracing::info!(queued = n, "session reminders queued"),
         Err(e) => tracing::error!(error = %e, "queueing reminders failed"),
     }
+    match crate::services::personal_data::mask_retained(db, config, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(masked = n, "retained personal data anonymised"),
+        Err(e) => tracing::error!(error = %e, "anonymising retained personal data failed"),
+    }
     // Keep the offset of the service clock, but read it afresh before each mail.
     let offset = now - chrono::Utc::now();
     let clock = move || chrono::Utc::now() + offset;

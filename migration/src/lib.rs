@@ -15,6 +15,7 @@ mod m20261127_000011_payments_more;
 mod m20261127_000012_audit_search;
 mod m20261127_000015_request_path_indexes;
 mod m20261127_000018_past_completions;
+mod m20261127_000019_personal_data;
 mod m20261127_000020_import_uploads;
 
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000012_audit_search::Migration),
             Box::new(m20261127_000015_request_path_indexes::Migration),
             Box::new(m20261127_000018_past_completions::Migration),
+            Box::new(m20261127_000019_personal_data::Migration),
             Box::new(m20261127_000020_import_uploads::Migration),
         ]
     }

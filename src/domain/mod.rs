@@ -34,3 +34,4 @@ pub use role::Role;
 pub mod support;
 #[cfg(test)]
 mod rule_properties;
+pub mod personal_data;

@@ -16,6 +16,7 @@ pub mod course_question;
 pub mod course_subject;
 pub mod curriculum;
 pub mod curriculum_subject;
+pub mod deletion_request;
 pub mod enrollment;
 pub mod enrollment_event;
 pub mod idempotency_key;

@@ -77,6 +77,7 @@ const JA: &[&str] = &[
     include_str!("locales/ja/notifications.ftl"),
     include_str!("locales/ja/payments.ftl"),
     include_str!("locales/ja/backoffice_tools.ftl"),
+    include_str!("locales/ja/privacy.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("locales/en/main.ftl"),
@@ -92,6 +93,7 @@ const EN: &[&str] = &[
     include_str!("locales/en/notifications.ftl"),
     include_str!("locales/en/payments.ftl"),
     include_str!("locales/en/backoffice_tools.ftl"),
+    include_str!("locales/en/privacy.ftl"),
 ];
 
 pub struct Catalogs {

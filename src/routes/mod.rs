@@ -21,6 +21,7 @@ pub mod pages;
 pub mod paging;
 pub mod payment_documents;
 pub mod payment_pages;
+pub mod privacy_pages;
 pub mod progress_pages;
 pub mod receipt_register_pages;
 pub mod report_pack_pages;
@@ -64,5 +65,6 @@ pub fn page_routes() -> Vec<Route> {
     routes.extend(receipt_register_pages::routes());
     routes.extend(report_pack_pages::routes());
     routes.extend(import_pages::routes());
+    routes.extend(privacy_pages::routes());
     routes
 }

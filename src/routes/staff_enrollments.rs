@@ -538,6 +538,17 @@ async fn enrollment_page(
     id: i64,
     state: &State<AppState>,
 ) -> Result<Template, PageError> {
+    render_enrollment(shell, state, id, None).await
+}
+
+/// One enrollment's page. Special-care notes (要配慮個人情報) are only in it
+/// when staff asked to see them (`revealed`), which the caller has logged.
+pub(crate) async fn render_enrollment(
+    shell: Shell,
+    state: &AppState,
+    id: i64,
+    revealed: Option<Option<String>>,
+) -> Result<Template, PageError> {
     let lang = shell.language;
     let e = enrollment::find(&state.db, id).await?;
     let c = catalog::find(&state.db, e.course_id).await?;
@@ -604,7 +615,9 @@ async fn enrollment_page(
             transferred_from: e.transferred_from,
             facts: application_facts(lang, &e.form),
             answers,
-            special_care_notes: e.special_care_notes.clone().unwrap_or_default(),
+            has_special_care: e.special_care_notes.is_some(),
+            special_care_revealed: revealed.is_some(),
+            special_care_notes: revealed.flatten().unwrap_or_default(),
             identity,
             history,
             actions: action_choices(state, lang, &c).await?,

@@ -58,3 +58,4 @@ pub fn hash_secret(token: &str) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(Sha256::digest(token.as_bytes()))
 }
+pub mod personal_data;

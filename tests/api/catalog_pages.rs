@@ -887,7 +887,7 @@ async fn special_care_notes_reach_staff_but_are_never_shown_back_to_the_trainee(
     let staff_token = app.bearer(&staff_account).await;
     let response = app
         .client
-        .get(format!("/api/v1/enrollments/{}", row.id))
+        .get(format!("/api/v1/enrollments/{}/special-care", row.id))
         .header(staff_token)
         .dispatch()
         .await;

@@ -237,7 +237,20 @@ async fn a_helper_course_needs_approval_with_an_identity_check_recorded() {
     let approved = app.json(ok).await;
     assert_eq!(approved["status"], "confirmed");
     assert_eq!(approved["identity_document"], "drivers_license");
-    assert_eq!(approved["special_care_notes"], "腰痛があります");
+    // Staff learn that notes exist; the notes themselves only from the
+    // logged special-care endpoint, never in an enrollment view.
+    assert!(approved.get("special_care_notes").is_none());
+    assert_eq!(approved["has_special_care_notes"], true);
+    let notes = app
+        .client
+        .get(format!("/api/v1/enrollments/{id}/special-care"))
+        .header(staff_bearer.clone())
+        .dispatch()
+        .await;
+    assert_eq!(
+        app.json(notes).await["special_care_notes"],
+        "腰痛があります"
+    );
     let row = kouza::services::enrollment::find(&app.state().db, id)
         .await
         .unwrap();

@@ -29,6 +29,7 @@ mod on_demand_fees;
 mod payments;
 mod payments_more;
 mod payments_support;
+mod personal_data;
 mod races;
 mod report_pack;
 mod route_guards;

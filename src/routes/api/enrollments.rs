@@ -55,9 +55,11 @@ pub struct EnrollmentView {
     /// Filled in when fees exist.
     pub refund_yen: Option<i64>,
     pub created_at: DateTime<Utc>,
-    /// Staff only: special-care notes (要配慮個人情報).
+    /// Staff only: whether special-care notes (要配慮個人情報) were given.
+    /// The notes themselves are read one enrollment at a time at
+    /// `/api/v1/enrollments/{id}/special-care`, which is logged.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub special_care_notes: Option<String>,
+    pub has_special_care_notes: Option<bool>,
 }
 
 async fn view(state: &AppState, e: row::Model, for_staff: bool) -> Result<EnrollmentView, Error> {
@@ -79,11 +81,7 @@ async fn view(state: &AppState, e: row::Model, for_staff: bool) -> Result<Enroll
         status_reason: e.status_reason,
         refund_yen: None,
         created_at: e.created_at,
-        special_care_notes: if for_staff {
-            e.special_care_notes
-        } else {
-            None
-        },
+        has_special_care_notes: for_staff.then_some(e.special_care_notes.is_some()),
     })
 }
 

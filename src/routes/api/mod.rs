@@ -10,6 +10,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod payment_documents;
 pub mod payments;
+pub mod personal_data;
 
 use rocket::Route;
 
@@ -22,6 +23,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(notifications::routes());
     routes.extend(payments::routes());
     routes.extend(payment_documents::routes());
+    routes.extend(personal_data::routes());
     routes.extend(openapi::routes());
     routes
 }

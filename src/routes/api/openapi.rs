@@ -65,6 +65,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(super::notifications::Doc::openapi());
     doc.merge(super::payments::Doc::openapi());
     doc.merge(super::payment_documents::Doc::openapi());
+    doc.merge(super::personal_data::Doc::openapi());
     doc
 }
 

@@ -1,0 +1,44 @@
+nav-personal-data = Personal-data requests
+privacy-account-title = Your personal data
+privacy-account-lead = Download everything the office holds about you (account, applications and answers, attendance, payments and receipts, certificates, mails we sent you, consents), or ask for it to be deleted.
+privacy-download-json = Download all your data (JSON)
+privacy-download-csv = Download all your data (CSV, for Excel)
+privacy-delete-link = Ask for your personal data to be deleted
+privacy-back-to-account = Back to your account
+privacy-delete-title = Request to delete your personal data
+privacy-removed-title = What is deleted
+privacy-removed-body = When the office carries out the deletion, your e-mail address, phone number, address, date of birth, member number, free-text answers on applications, special-care notes and the mails we sent you are erased, and you can no longer log in to this account. This cannot be undone.
+privacy-kept-title = What the law requires us to keep
+privacy-kept-body = Certificates, the completers list reported to the prefecture and the payment records (accounts and receipts) are kept with your name for { $years } years after your last course ended (or after the deletion, if later), as the law and the course designation require. After that your given name is replaced by "○○": a certificate can still be verified, showing e.g. "山田 ○○". Amounts never change.
+privacy-kept-example = Kept until, if deleted today with no course records: { $date }
+privacy-request-title = Make the request
+privacy-request-lead = The office checks a request before carrying it out (no course in progress, nothing left to pay or refund). Until then you can withdraw it.
+privacy-confirm-label = I have read the above and understand what is deleted and what is kept
+privacy-request-button = Request deletion
+privacy-request-open = You asked for deletion on { $at }. The office will check and carry it out.
+privacy-withdraw = Withdraw the request
+privacy-blocked-lead = Deletion cannot be requested until the following is settled. Please contact the office.
+privacy-blocker-course = You are still enrolled (or waiting for a seat) in "{ $course }". You can ask once the course has ended or after cancelling.
+privacy-blocker-balance = "{ $course }" is not settled ({ $direction ->
+    [owed] unpaid
+   *[refund] refund due
+} ¥{ $amount }).
+privacy-err-confirm = Please read the explanation and tick the confirmation.
+privacy-err-blocked = A course in progress or an unsettled payment prevents deletion for now; the request page shows why.
+privacy-err-already-requested = Deletion has already been requested.
+privacy-err-no-open-request = There is no open deletion request.
+privacy-err-not-trainee = Instructor, staff and administrator accounts are removed by an administrator after a role change.
+privacy-flash-requested = Deletion requested. The office will check and carry it out.
+privacy-flash-withdrawn = Your deletion request was withdrawn.
+privacy-flash-completed = Personal data deleted. The records kept for the retention period are anonymised automatically when it ends.
+privacy-staff-title = Personal-data deletion requests
+privacy-staff-lead = Trainees' requests to delete their data. When no course is in progress and nothing is left to pay or refund, check and carry them out: contact details, free text and special-care notes are erased and the account can no longer log in.
+privacy-staff-none = No deletion requests.
+privacy-col-person = Requested by
+privacy-col-requested = Requested at
+privacy-col-state = State
+privacy-state-completed = Carried out on { $at }
+privacy-complete-button = Carry out the deletion
+privacy-special-care-hidden = There are notes. Show them only when you need them (each view is logged).
+privacy-special-care-reveal = Show
+privacy-special-care-logged = This view was recorded in the audit trail.

@@ -1,0 +1,44 @@
+nav-personal-data = 個人情報の請求
+privacy-account-title = あなたの個人情報
+privacy-account-lead = 当事務局が保有しているあなたの情報（アカウント、申込と回答、出欠、お支払いと領収書、修了証明書、お送りしたメール、同意の記録）をダウンロードできます。削除を求めることもできます。
+privacy-download-json = すべての情報をダウンロード（JSON）
+privacy-download-csv = すべての情報をダウンロード（CSV・Excel向け）
+privacy-delete-link = 個人情報の削除を求める
+privacy-back-to-account = アカウントに戻る
+privacy-delete-title = 個人情報の削除の請求
+privacy-removed-title = 削除されるもの
+privacy-removed-body = 事務局が削除を実行すると、メールアドレス、電話番号、住所、生年月日、組合員番号、申込時の自由記述の回答、配慮が必要な事項（要配慮個人情報）、お送りしたメールの記録が消去され、このアカウントにはログインできなくなります。元に戻すことはできません。
+privacy-kept-title = 法令により保存されるもの
+privacy-kept-body = 修了証明書、都道府県に提出する修了者名簿、お支払いの記録（会計帳簿・領収書）は、法令と指定の要件により、最後の講座の終了日（またはそれより後の削除の日）から { $years } 年間、氏名とともに保存します。期間が過ぎると名は「○○」に置き換えられ、修了証明書は「山田 ○○」のような形で真正性の確認だけができる状態になります。金額は変わりません。
+privacy-kept-example = 今日削除し、講座の記録がない場合の保存期限：{ $date }
+privacy-request-title = 請求する
+privacy-request-lead = 請求は事務局が確認してから実行します（受講中の講座や未精算のお支払いがないかを確かめるためです）。実行されるまでは請求を取り下げられます。
+privacy-confirm-label = 上の説明を読み、削除されるものと保存されるものを理解しました
+privacy-request-button = 削除を請求する
+privacy-request-open = { $at } に削除を請求しました。事務局が確認してから実行します。
+privacy-withdraw = 請求を取り下げる
+privacy-blocked-lead = 次のことが済むまで削除を請求できません。事務局にご相談ください。
+privacy-blocker-course = 「{ $course }」の受講（または順番待ち）が続いています。講座の終了後か、キャンセルの後に請求できます。
+privacy-blocker-balance = 「{ $course }」の精算が済んでいません（{ $direction ->
+    [owed] 未払い
+   *[refund] 返金予定
+} { $amount } 円）。
+privacy-err-confirm = 説明を読んで確認のチェックを入れてください。
+privacy-err-blocked = 受講中の講座か未精算のお支払いがあるため、まだ削除できません。理由は削除の請求のページに表示しています。
+privacy-err-already-requested = 削除はすでに請求されています。
+privacy-err-no-open-request = 受付中の削除の請求はありません。
+privacy-err-not-trainee = 講師・事務局・管理者のアカウントは、管理者が役割を変えてから削除します。
+privacy-flash-requested = 削除を請求しました。事務局が確認してから実行します。
+privacy-flash-withdrawn = 削除の請求を取り下げました。
+privacy-flash-completed = 個人情報を削除しました。保存期間の記録は期限後に自動で匿名化されます。
+privacy-staff-title = 個人情報の削除の請求
+privacy-staff-lead = 受講者からの削除の請求です。受講中の講座や未精算のお支払いがなければ、内容を確認して実行してください。実行すると連絡先・自由記述・要配慮個人情報が消え、アカウントにはログインできなくなります。
+privacy-staff-none = 削除の請求はありません。
+privacy-col-person = 請求した人
+privacy-col-requested = 請求日時
+privacy-col-state = 状態
+privacy-state-completed = { $at } に実行済み
+privacy-complete-button = 削除を実行する
+privacy-special-care-hidden = 記載があります。必要なときだけ表示してください（表示した記録が残ります）。
+privacy-special-care-reveal = 表示する
+privacy-special-care-logged = この表示は監査記録に残りました。
