@@ -14,6 +14,7 @@ pub mod curricula;
 pub mod dashboard;
 pub mod demo;
 pub mod enrollment;
+pub mod group_commit;
 pub mod idempotency;
 pub mod mail_delivery;
 pub mod makeup_offers;
