@@ -86,6 +86,12 @@ pub struct AppConfig {
     /// ledger are kept after a deletion (counted from the later of the last
     /// course's end and the deletion); then they are masked too.
     pub personal_data_retention_years: u32,
+    /// Hot writes (online enrollments, roll-call saves) that share one
+    /// transaction and commit at most (group commit); 1 gives one each.
+    pub group_commit_max: usize,
+    /// How long an instance serves the public catalog from its own memory
+    /// before reading it again (writes in the same instance clear it at once).
+    pub catalog_cache_ttl_ms: u64,
 }
 
 impl Default for AppConfig {
@@ -137,6 +143,8 @@ impl Default for AppConfig {
             receipt_issuer_address: String::new(),
             receipt_registration_number: None,
             personal_data_retention_years: 5,
+            group_commit_max: 128,
+            catalog_cache_ttl_ms: 2_000,
         }
     }
 }
@@ -183,6 +191,11 @@ impl AppConfig {
         if self.db_max_connections == 0 || self.db_min_connections > self.db_max_connections {
             return Err(ConfigError::Invalid(
                 "db_max_connections must be ≥ 1 and ≥ db_min_connections".into(),
+            ));
+        }
+        if self.group_commit_max == 0 || self.catalog_cache_ttl_ms > 60_000 {
+            return Err(ConfigError::Invalid(
+                "group_commit_max must be ≥ 1 and catalog_cache_ttl_ms ≤ 60000".into(),
             ));
         }
         if self.token_ttl_minutes <= 0 || self.token_ttl_minutes > 24 * 60 {

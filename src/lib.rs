@@ -52,6 +52,7 @@ pub fn rocket_from(figment: Figment) -> Rocket<Build> {
         .attach(jobs::fairing())
         .attach(routes::request_id::RequestLog)
         .attach(routes::security::SecurityHeaders)
+        .attach(routes::page_cache::InvalidateOnWrite)
         .mount("/", routes::page_routes())
         .mount("/api", routes::api::routes())
         .mount("/static", FileServer::from(static_dir))
@@ -101,7 +102,13 @@ pub async fn build_state(figment: &Figment) -> Result<AppState, String> {
             config.setup_token_ttl_hours
         );
     }
+    let writer = services::group_commit::GroupCommit::start(db.clone(), config.group_commit_max);
+    let pages = routes::page_cache::PageCache::new(std::time::Duration::from_millis(
+        config.catalog_cache_ttl_ms,
+    ));
     Ok(AppState {
+        writer,
+        pages,
         db,
         config,
         tokens,

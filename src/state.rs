@@ -13,4 +13,9 @@ pub struct AppState {
     pub clock: std::sync::Arc<Clock>,
     /// The one-time first-admin link printed at start, while no admin exists.
     pub setup_link: Option<String>,
+    /// Hot writes (online enrollments, roll-call saves) share transactions
+    /// and commits (group commit).
+    pub writer: crate::services::group_commit::GroupCommit,
+    /// Public anonymous pages, briefly kept in this instance's memory.
+    pub pages: crate::routes::page_cache::PageCache,
 }

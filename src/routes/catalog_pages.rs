@@ -6,14 +6,16 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use rocket::form::{self, DataField, Form, FromForm, ValueField};
 use rocket::http::{ContentType, Header, Status};
+use rocket::response::content::RawHtml;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Responder, Route, State};
-use rocket_dyn_templates::{context, Template};
+use rocket_dyn_templates::{context, Metadata, Template};
 use serde::Serialize;
 
 use super::api::catalog::{course_filter, paging};
 use super::enrollment_input::{answer_errors, applicant, ApplicationFields};
 use super::forms::{field_errors, FormResponse};
+use super::page_cache::{self, PageCache};
 use super::respond::PageError;
 use super::shell::Shell;
 use crate::auth::csrf::CsrfToken;
@@ -423,15 +425,16 @@ fn parse_filters(
 #[get("/courses?<kind>&<prefecture>&<month>&<q>&<has_seats>&<page>")]
 #[allow(clippy::too_many_arguments)]
 async fn catalog_page(
-    shell: Shell,
+    mut shell: Shell,
     kind: Option<String>,
     prefecture: Option<String>,
     month: Option<String>,
     q: Option<String>,
     has_seats: Option<String>,
     page: Option<String>,
+    templates: Metadata<'_>,
     state: &State<AppState>,
-) -> Result<(Status, Template), PageError> {
+) -> Result<(Status, RawHtml<String>), PageError> {
     let text = |v: Option<String>| v.map(|s| s.trim().to_string()).unwrap_or_default();
     let values = FilterValues {
         kind: text(kind),
@@ -442,6 +445,16 @@ async fn catalog_page(
             has_seats.as_deref().map(str::trim),
             Some("1" | "on" | "yes" | "true")
         ),
+    };
+    let key = page_cache::anonymous_key(&shell, &format!("courses?{values:?}&{page:?}"));
+    let cache = &state.pages;
+    if let Some(hit) = key.as_deref().and_then(|k| cache.get(k)) {
+        return Ok((Status::Ok, RawHtml(cache.personalise(&hit, &shell.csrf))));
+    }
+    let generation = cache.generation();
+    let csrf = match key {
+        Some(_) => std::mem::replace(&mut shell.csrf, cache.csrf_marker().to_string()),
+        None => shell.csrf.clone(),
     };
     let lang = shell.language;
     let (status, errors, cards, total, pager) = match parse_filters(&values, page.as_deref()) {
@@ -477,22 +490,44 @@ async fn catalog_page(
             (Status::Ok, Default::default(), cards, total, Some(pager))
         }
     };
+    let html = page_cache::render(
+        &templates,
+        "catalog/index",
+        context! {
+            s: &shell,
+            v: &values,
+            errors,
+            kinds: kind_choices(lang),
+            prefectures: prefecture_choices(),
+            courses: cards,
+            total,
+            pager,
+        },
+    )?;
     Ok((
         status,
-        Template::render(
-            "catalog/index",
-            context! {
-                s: &shell,
-                v: &values,
-                errors,
-                kinds: kind_choices(lang),
-                prefectures: prefecture_choices(),
-                courses: cards,
-                total,
-                pager,
-            },
-        ),
+        RawHtml(cached(cache, key, status, generation, html, &csrf)),
     ))
+}
+
+/// Keeps an anonymous page for the next visitors and gives this one their own token.
+fn cached(
+    cache: &PageCache,
+    key: Option<String>,
+    status: Status,
+    generation: u64,
+    html: String,
+    csrf: &str,
+) -> String {
+    match key {
+        Some(key) => {
+            if status == Status::Ok {
+                cache.put(key, generation, std::sync::Arc::from(html.as_str()));
+            }
+            cache.personalise(&html, csrf)
+        }
+        None => html,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -602,11 +637,25 @@ fn fee_groups(lang: Lang, details: &CourseDetails) -> Vec<FeeGroup> {
 
 #[get("/courses/<id>")]
 async fn course_page(
-    shell: Shell,
+    mut shell: Shell,
     id: i64,
     viewer: Option<CurrentUser>,
+    templates: Metadata<'_>,
     state: &State<AppState>,
-) -> Result<Template, PageError> {
+) -> Result<RawHtml<String>, PageError> {
+    let key = match viewer {
+        Some(_) => None,
+        None => page_cache::anonymous_key(&shell, &format!("course/{id}")),
+    };
+    let cache = &state.pages;
+    if let Some(hit) = key.as_deref().and_then(|k| cache.get(k)) {
+        return Ok(RawHtml(cache.personalise(&hit, &shell.csrf)));
+    }
+    let generation = cache.generation();
+    let csrf = match key {
+        Some(_) => std::mem::replace(&mut shell.csrf, cache.csrf_marker().to_string()),
+        None => shell.csrf.clone(),
+    };
     let lang = shell.language;
     let course = visible_course(state, id, viewer.as_ref()).await?;
     let details = catalog::details(&state.db, course).await?;
@@ -651,10 +700,15 @@ async fn course_page(
         mine,
         login_next: encode(&apply_path),
     };
-    Ok(Template::render(
-        "catalog/show",
-        context! { s: &shell, c: page },
-    ))
+    let html = page_cache::render(&templates, "catalog/show", context! { s: &shell, c: page })?;
+    Ok(RawHtml(cached(
+        cache,
+        key,
+        Status::Ok,
+        generation,
+        html,
+        &csrf,
+    )))
 }
 
 #[get("/courses/<id>/schedule.ics")]
@@ -1184,20 +1238,16 @@ async fn apply(
         ))
     };
     let result = match applicant(user.id, &details.course, &details.questions, &fields, now) {
-        Ok(applicant) => enrollment::enroll(&state.db, id, &applicant, Channel::Online, now).await,
+        Ok(applicant) => {
+            enrollment::enroll_batched(&state.writer, id, applicant, Channel::Online, now).await
+        }
         Err(e) => Err(e),
     };
     match result {
-        Ok(row) => {
-            let position = match enrollment::waitlist_rank(&state.db, &row).await {
-                Ok(position) => position,
-                Err(e) => return e.into(),
-            };
-            FormResponse::Done(Flash::success(
-                Redirect::to("/my"),
-                applied_message(lang, &row.status, position),
-            ))
-        }
+        Ok((row, position)) => FormResponse::Done(Flash::success(
+            Redirect::to("/my"),
+            applied_message(lang, &row.status, position),
+        )),
         Err(Error::Validation(errors)) => redo(
             Status::UnprocessableEntity,
             ApplyErrors::new(lang, &errors, &details.questions, &fields.answers),

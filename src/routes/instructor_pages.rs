@@ -487,19 +487,25 @@ async fn roster_save(
         Err(row_errors) => return redo(&shell, state, who, id, &form, row_errors, &[]).await,
     };
     let now = state.clock.now();
-    let outcome =
-        match attendance::save_roster(&state.db, id, who, &inputs, form.reason.as_deref(), now)
-            .await
-        {
-            Ok(outcome) => outcome,
-            Err(Error::Validation(errors)) => {
-                return redo(&shell, state, who, id, &form, BTreeMap::new(), &errors).await
-            }
-            Err(Error::Conflict(key)) => {
-                return FormResponse::Done(Flash::error(Redirect::to(here), t(lang, key)))
-            }
-            Err(e) => return e.into(),
-        };
+    let outcome = match attendance::save_roster_batched(
+        &state.writer,
+        id,
+        who,
+        inputs,
+        form.reason.clone(),
+        now,
+    )
+    .await
+    {
+        Ok(outcome) => outcome,
+        Err(Error::Validation(errors)) => {
+            return redo(&shell, state, who, id, &form, BTreeMap::new(), &errors).await
+        }
+        Err(Error::Conflict(key)) => {
+            return FormResponse::Done(Flash::error(Redirect::to(here), t(lang, key)))
+        }
+        Err(e) => return e.into(),
+    };
     // 講師出講 is written only when it changes, so a resubmitted form stays a no-op.
     let wanted: BTreeSet<i64> = form.taught_by.iter().copied().collect();
     let recorded: BTreeSet<i64> = match attendance::instructors_of(&state.db, id).await {

@@ -17,6 +17,7 @@ pub mod instructor_pages;
 pub mod makeup_pages;
 pub mod my_pages;
 pub mod notification_pages;
+pub mod page_cache;
 pub mod pages;
 pub mod paging;
 pub mod payment_documents;

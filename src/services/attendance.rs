@@ -5,9 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::prelude::Expr;
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
 
@@ -195,7 +196,45 @@ pub async fn save_roster(
     now: DateTime<Utc>,
 ) -> Result<SaveOutcome, Error> {
     let txn = crate::db::begin_write(db).await?;
-    let at = session_for(&txn, session_id, viewer).await?;
+    let outcome = save_roster_in(&txn, session_id, viewer, marks, reason, now).await?;
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+/// Saves like `save_roster`, in the next group commit (its own savepoint of a
+/// shared transaction, answered after that transaction's commit).
+pub async fn save_roster_batched(
+    writer: &super::group_commit::GroupCommit,
+    session_id: i64,
+    viewer: Viewer,
+    marks: Vec<MarkInput>,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<SaveOutcome, Error> {
+    writer
+        .submit(
+            ("session", session_id),
+            Box::new(move |txn| {
+                Box::pin(async move {
+                    save_roster_in(txn, session_id, viewer, &marks, reason.as_deref(), now).await
+                })
+            }),
+        )
+        .await
+}
+
+/// The save's statements inside the caller's write transaction: a few
+/// statements whatever the roster's size (one multi-row upsert of the marks,
+/// one multi-row insert of their history), so a save holds the writer briefly.
+pub async fn save_roster_in(
+    txn: &DatabaseTransaction,
+    session_id: i64,
+    viewer: Viewer,
+    marks: &[MarkInput],
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<SaveOutcome, Error> {
+    let at = session_for(txn, session_id, viewer).await?;
     if at.cancelled_at.is_some() {
         return Err(Error::Conflict("err-session-cancelled"));
     }
@@ -204,14 +243,18 @@ pub async fn save_roster(
     session::Entity::update_many()
         .col_expr(session::Column::UpdatedAt, Expr::value(now))
         .filter(session::COLUMN.id.eq(session_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    let expected_ids: Vec<i64> = expected(&txn, &at).await?.iter().map(|e| e.id).collect();
+    let expected_ids: Vec<i64> = expected(txn, &at).await?.iter().map(|e| e.id).collect();
     let length = session_minutes(&at);
     let mut errors = vec![];
+    let mut seen = std::collections::HashSet::new();
     for mark in marks {
         if !expected_ids.contains(&mark.enrollment_id) {
             errors.push(DomainError::new("enrollment_id", "err-not-on-roster"));
+        }
+        if !seen.insert(mark.enrollment_id) {
+            errors.push(DomainError::new("enrollment_id", "err-roster-duplicate"));
         }
         if mark.minutes.is_some_and(|m| m < 0 || m > length) {
             errors.push(DomainError::new("minutes", "err-minutes-out-of-range"));
@@ -228,7 +271,7 @@ pub async fn save_roster(
     }
     let existing: HashMap<i64, attendance::Model> = attendance::Entity::find()
         .filter(attendance::COLUMN.session_id.eq(session_id))
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .map(|a| (a.enrollment_id, a))
@@ -236,13 +279,16 @@ pub async fn save_roster(
     let is_correction_time = now > at.ends_at + Duration::hours(CORRECTION_GRACE_HOURS);
     let reason = reason.map(str::trim).unwrap_or("");
     let mut outcome = SaveOutcome::default();
+    let mut writes = vec![];
+    let mut changes = vec![];
     for mark in marks {
         let minutes = match mark.mark {
             Mark::Absent | Mark::Excused => 0,
             _ => mark.minutes.unwrap_or(length),
         };
         let note = mark.note.trim().to_string();
-        match existing.get(&mark.enrollment_id) {
+        let old = existing.get(&mark.enrollment_id);
+        match old {
             Some(old)
                 if old.mark == mark.mark.as_str()
                     && old.minutes_attended == minutes
@@ -250,72 +296,92 @@ pub async fn save_roster(
                     && old.note == note =>
             {
                 outcome.unchanged += 1;
+                continue;
             }
-            Some(old) => {
-                if is_correction_time && reason.is_empty() {
-                    return Err(Error::invalid("reason", "err-correction-reason"));
-                }
-                let mut active: attendance::ActiveModel = old.clone().into();
-                active.mark = Set(mark.mark.as_str().to_string());
-                active.minutes_attended = Set(minutes);
-                active.late_minutes = Set(mark.late_minutes);
-                active.note = Set(note);
-                active.recorded_by = Set(viewer.id);
-                active.recorded_at = Set(now);
-                active.update(&txn).await?;
-                history(
-                    &txn,
-                    old.id,
-                    Some(old),
-                    mark.mark,
-                    minutes,
-                    reason,
-                    viewer.id,
-                    now,
-                )
-                .await?;
-                outcome.changed += 1;
+            Some(_) if is_correction_time && reason.is_empty() => {
+                return Err(Error::invalid("reason", "err-correction-reason"));
             }
-            None => {
-                let row = attendance::ActiveModel {
-                    enrollment_id: Set(mark.enrollment_id),
-                    session_id: Set(session_id),
-                    mark: Set(mark.mark.as_str().to_string()),
-                    minutes_attended: Set(minutes),
-                    late_minutes: Set(mark.late_minutes),
-                    note: Set(note),
-                    recorded_by: Set(viewer.id),
-                    recorded_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-                history(
-                    &txn, row.id, None, mark.mark, minutes, reason, viewer.id, now,
-                )
-                .await?;
-                outcome.created += 1;
-            }
+            Some(_) => outcome.changed += 1,
+            None => outcome.created += 1,
         }
+        writes.push(attendance::ActiveModel {
+            enrollment_id: Set(mark.enrollment_id),
+            session_id: Set(session_id),
+            mark: Set(mark.mark.as_str().to_string()),
+            minutes_attended: Set(minutes),
+            late_minutes: Set(mark.late_minutes),
+            note: Set(note),
+            recorded_by: Set(viewer.id),
+            recorded_at: Set(now),
+            ..Default::default()
+        });
+        changes.push((mark.enrollment_id, old, mark.mark, minutes));
     }
-    if outcome.created + outcome.changed > 0 {
-        audit::record(
-            &txn,
-            Some(viewer.id),
-            "attendance_save",
-            ("session", Some(session_id)),
-            serde_json::json!({"created": outcome.created, "changed": outcome.changed, "reason": reason}),
-            now,
+    if writes.is_empty() {
+        return Ok(outcome);
+    }
+    attendance::Entity::insert_many(writes)
+        .on_conflict(
+            OnConflict::columns([
+                attendance::Column::EnrollmentId,
+                attendance::Column::SessionId,
+            ])
+            .update_columns([
+                attendance::Column::Mark,
+                attendance::Column::MinutesAttended,
+                attendance::Column::LateMinutes,
+                attendance::Column::Note,
+                attendance::Column::RecordedBy,
+                attendance::Column::RecordedAt,
+            ])
+            .to_owned(),
         )
+        .exec_without_returning(txn)
         .await?;
+    // New marks got their ids from the upsert; one read finds them all.
+    let ids: HashMap<i64, i64> = if outcome.created > 0 {
+        attendance::Entity::find()
+            .filter(attendance::COLUMN.session_id.eq(session_id))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|a| (a.enrollment_id, a.id))
+            .collect()
+    } else {
+        existing.iter().map(|(e, a)| (*e, a.id)).collect()
+    };
+    let mut history = Vec::with_capacity(changes.len());
+    for (enrollment_id, old, mark, minutes) in changes {
+        let attendance_id = *ids
+            .get(&enrollment_id)
+            .ok_or_else(|| Error::Internal("a saved mark has no row".into()))?;
+        history.push(history_row(
+            attendance_id,
+            old,
+            mark,
+            minutes,
+            reason,
+            viewer.id,
+            now,
+        ));
     }
-    txn.commit().await?;
+    attendance_history::Entity::insert_many(history)
+        .exec_without_returning(txn)
+        .await?;
+    audit::record(
+        txn,
+        Some(viewer.id),
+        "attendance_save",
+        ("session", Some(session_id)),
+        serde_json::json!({"created": outcome.created, "changed": outcome.changed, "reason": reason}),
+        now,
+    )
+    .await?;
     Ok(outcome)
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn history(
-    conn: &impl ConnectionTrait,
+fn history_row(
     attendance_id: i64,
     old: Option<&attendance::Model>,
     mark: Mark,
@@ -323,7 +389,7 @@ async fn history(
     reason: &str,
     changed_by: i64,
     now: DateTime<Utc>,
-) -> Result<(), Error> {
+) -> attendance_history::ActiveModel {
     attendance_history::ActiveModel {
         attendance_id: Set(attendance_id),
         old_mark: Set(old.map(|o| o.mark.clone())),
@@ -335,9 +401,6 @@ async fn history(
         changed_at: Set(now),
         ..Default::default()
     }
-    .insert(conn)
-    .await?;
-    Ok(())
 }
 
 /// The changes of one session's marks, oldest first.

@@ -17,8 +17,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::prelude::Expr;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -516,20 +516,33 @@ pub async fn issue(
     now: DateTime<Utc>,
 ) -> Result<certificate::Model, Error> {
     let txn = crate::db::begin_write(db).await?;
-    let row = enrollments::find(&txn, enrollment_id).await?;
-    if has_live(&txn, enrollment_id).await? {
+    let saved = issue_in(&txn, signer, enrollment_id, staff_id, now).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Issues inside the caller's write transaction.
+async fn issue_in(
+    txn: &DatabaseTransaction,
+    signer: &Signer,
+    enrollment_id: i64,
+    staff_id: i64,
+    now: DateTime<Utc>,
+) -> Result<certificate::Model, Error> {
+    let row = enrollments::find(txn, enrollment_id).await?;
+    if has_live(txn, enrollment_id).await? {
         return Err(Error::Conflict("err-cert-exists"));
     }
-    let check = eligibility(&txn, enrollment_id, now).await?;
+    let check = eligibility(txn, enrollment_id, now).await?;
     if !check.eligible() {
         return Err(check.refusal());
     }
-    let course = catalog::find(&txn, row.course_id).await?;
-    let config = settings(&txn).await?;
-    let (title, curriculum_key) = certified_title(&txn, &course).await?;
-    let series = series_for(&txn, &course, curriculum_key.as_deref()).await?;
+    let course = catalog::find(txn, row.course_id).await?;
+    let config = settings(txn).await?;
+    let (title, curriculum_key) = certified_title(txn, &course).await?;
+    let series = series_for(txn, &course, curriculum_key.as_deref()).await?;
     let today = jst_date(now);
-    let (completed_on, minutes) = completion_date(&txn, &row, &course, today).await?;
+    let (completed_on, minutes) = completion_date(txn, &row, &course, today).await?;
     let subject = Subject {
         name: format!("{} {}", row.family_name, row.given_name),
         course: title.clone(),
@@ -544,7 +557,7 @@ pub async fn issue(
         given_name: Set(row.given_name.clone()),
         family_name_kana: Set(row.family_name_kana.clone()),
         given_name_kana: Set(row.given_name_kana.clone()),
-        birth_date: Set(birth_date_of(&txn, &row).await?),
+        birth_date: Set(birth_date_of(txn, &row).await?),
         statement: Set(statement_for(&config, &course.kind, &title)),
         course_title: Set(title),
         course_kind: Set(course.kind.clone()),
@@ -563,9 +576,9 @@ pub async fn issue(
         issued_by: Set(staff_id),
         ..Default::default()
     };
-    let saved = seal_and_insert(&txn, signer, &series, prepared, subject, today, now).await?;
+    let saved = seal_and_insert(txn, signer, &series, prepared, subject, today, now).await?;
     audit::record(
-        &txn,
+        txn,
         Some(staff_id),
         "certificate_issue",
         ("certificate", Some(saved.id)),
@@ -574,14 +587,13 @@ pub async fn issue(
     )
     .await?;
     super::notifications::notify_certificate_issued(
-        &txn,
+        txn,
         row.id,
         &saved.number,
         &format!("{}/my/certificates", signer.base_url),
         now,
     )
     .await?;
-    txn.commit().await?;
     Ok(saved)
 }
 
@@ -694,8 +706,8 @@ pub struct BulkOutcome {
     pub failed: Vec<(i64, String)>,
 }
 
-/// Issues every eligible, not yet certified enrollment of a course, each in
-/// its own transaction: one failure neither stops nor duplicates the others.
+/// Issues every eligible, not yet certified enrollment of a course, each on
+/// its own savepoint: one failure neither stops nor duplicates the others.
 pub async fn issue_all(
     db: &DatabaseConnection,
     signer: &Signer,
@@ -705,21 +717,67 @@ pub async fn issue_all(
 ) -> Result<BulkOutcome, Error> {
     catalog::find(db, course_id).await?;
     let mut outcome = BulkOutcome::default();
-    for candidate in candidates(db, course_id, now).await? {
-        if !candidate.awaiting() {
-            continue;
-        }
-        let id = candidate.eligibility.enrollment.id;
-        match issue(db, signer, id, staff_id, now).await {
-            Ok(saved) => outcome.issued.push(saved.number),
-            Err(Error::Conflict("err-cert-exists")) => outcome.already += 1,
+    let waiting: Vec<i64> = candidates(db, course_id, now)
+        .await?
+        .into_iter()
+        .filter(|c| c.awaiting())
+        .map(|c| c.eligibility.enrollment.id)
+        .collect();
+    for chunk in waiting.chunks(ISSUE_CHUNK) {
+        issue_chunk(db, signer, chunk, staff_id, now, &mut outcome).await?;
+    }
+    Ok(outcome)
+}
+
+/// Certificates of one bulk issue that share a transaction (and its one
+/// commit): each still on its own savepoint, so one failure rolls back
+/// only its own certificate.
+const ISSUE_CHUNK: usize = 100;
+
+async fn issue_chunk(
+    db: &DatabaseConnection,
+    signer: &Signer,
+    ids: &[i64],
+    staff_id: i64,
+    now: DateTime<Utc>,
+    outcome: &mut BulkOutcome,
+) -> Result<(), Error> {
+    let txn = crate::db::begin_write(db).await?;
+    let mut issued = vec![];
+    for &id in ids {
+        let savepoint = txn.begin().await?;
+        match issue_in(&savepoint, signer, id, staff_id, now).await {
+            Ok(saved) => {
+                savepoint.commit().await?;
+                issued.push((id, saved.number));
+            }
             Err(e) => {
-                tracing::warn!(enrollment_id = id, error = %e, "certificate not issued");
+                savepoint.rollback().await?;
+                match e {
+                    Error::Conflict("err-cert-exists") => outcome.already += 1,
+                    e => {
+                        tracing::warn!(enrollment_id = id, error = %e, "certificate not issued");
+                        outcome.failed.push((id, e.detail_key().to_string()));
+                    }
+                }
+            }
+        }
+    }
+    match txn.commit().await {
+        Ok(()) => outcome
+            .issued
+            .extend(issued.into_iter().map(|(_, number)| number)),
+        // A failed commit issued none of them: each is reported failed, as a
+        // failed one-certificate transaction was, and the next chunk goes on.
+        Err(e) => {
+            let e = Error::from(e);
+            tracing::warn!(error = %e, "a chunk of certificates was not issued");
+            for (id, _) in issued {
                 outcome.failed.push((id, e.detail_key().to_string()));
             }
         }
     }
-    Ok(outcome)
+    Ok(())
 }
 
 /// A new 氏名 for a 再交付 after a name change.

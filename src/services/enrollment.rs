@@ -306,7 +306,44 @@ pub async fn enroll(
     now: DateTime<Utc>,
 ) -> Result<enrollment::Model, Error> {
     let txn = crate::db::begin_write(db).await?;
-    let course = catalog::find(&txn, course_id).await?;
+    let (row, _) = enroll_in(&txn, course_id, applicant, channel, now).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// An enrollment and, while waitlisted, its place in the queue.
+pub type Enrolled = (enrollment::Model, Option<u64>);
+
+/// Enrolls like `enroll`, in the next group commit: the same statements in
+/// the same order, inside a savepoint of the batch's transaction, answered
+/// only once that transaction is committed.
+pub async fn enroll_batched(
+    writer: &super::group_commit::GroupCommit,
+    course_id: i64,
+    applicant: Applicant,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<Enrolled, Error> {
+    writer
+        .submit(
+            ("course", course_id),
+            Box::new(move |txn| {
+                Box::pin(async move { enroll_in(txn, course_id, &applicant, channel, now).await })
+            }),
+        )
+        .await
+}
+
+/// The enrollment's statements, inside the caller's write transaction. An
+/// error leaves that transaction for the caller to roll back.
+pub async fn enroll_in(
+    txn: &DatabaseTransaction,
+    course_id: i64,
+    applicant: &Applicant,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<Enrolled, Error> {
+    let course = catalog::find(txn, course_id).await?;
     let status = CourseStatus::parse(&course.status).unwrap_or(CourseStatus::Draft);
     match channel {
         Channel::Online => {
@@ -335,21 +372,21 @@ pub async fn enroll(
         }
     }
     // The check is off only in the duplicate race test's control run.
-    if !crate::test_faults::is_off(&txn, Protection::OneActiveEnrollment, course_id).await?
-        && active_for(&txn, course_id, applicant.user_id)
+    if !crate::test_faults::is_off(txn, Protection::OneActiveEnrollment, course_id).await?
+        && active_for(txn, course_id, applicant.user_id)
             .await?
             .is_some()
     {
         return Err(Error::Conflict("err-already-enrolled"));
     }
     let scheme = crate::domain::support::Scheme::of_form(&applicant.form);
-    let amount_due = amount_for(&txn, course_id, &applicant.price_category, scheme).await?;
-    let (status, ticket) = if take_seat(&txn, course_id).await? {
+    let amount_due = amount_for(txn, course_id, &applicant.price_category, scheme).await?;
+    let (status, ticket) = if take_seat(txn, course_id).await? {
         (seated_status(&course, amount_due), None)
     } else if course.waitlist_enabled {
         (
             EnrollmentStatus::Waitlisted,
-            Some(next_ticket(&txn, course_id).await?),
+            Some(next_ticket(txn, course_id).await?),
         )
     } else {
         return Err(Error::Conflict("err-course-full"));
@@ -375,7 +412,7 @@ pub async fn enroll(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await;
     let row = match inserted {
         Ok(row) => row,
@@ -388,14 +425,14 @@ pub async fn enroll(
         Channel::Online => "",
         Channel::Staff { .. } => "entered by staff",
     };
-    record_event(&txn, row.id, Some(actor), None, status, note, now).await?;
+    record_event(txn, row.id, Some(actor), None, status, note, now).await?;
     let rank = match ticket {
-        Some(_) => waitlist_rank(&txn, &row).await?.unwrap_or(0).to_string(),
-        None => String::new(),
+        Some(_) => waitlist_rank(txn, &row).await?,
+        None => None,
     };
-    tell_status(&txn, &row, &course, status, &[("position", rank)], now).await?;
-    txn.commit().await?;
-    Ok(row)
+    let position = rank.map(|r| r.to_string()).unwrap_or_default();
+    tell_status(txn, &row, &course, status, &[("position", position)], now).await?;
+    Ok((row, rank))
 }
 
 /// The mail for the status an enrollment has just reached.

@@ -15,6 +15,7 @@ pub mod curricula;
 pub mod dashboard;
 pub mod demo;
 pub mod enrollment;
+pub mod group_commit;
 pub mod idempotency;
 pub mod imports;
 pub mod mail_delivery;

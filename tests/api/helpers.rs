@@ -19,7 +19,7 @@ pub struct TestApp {
     pub data_dir: PathBuf,
 }
 
-fn unique(prefix: &str) -> String {
+pub fn unique(prefix: &str) -> String {
     format!("{prefix}_{:016x}", rand::random::<u64>())
 }
 
@@ -52,7 +52,11 @@ pub async fn test_figment() -> (Figment, PathBuf) {
         .merge(("db_max_connections", 4))
         // Tests run the background jobs themselves, at the moment they choose.
         .merge(("background_jobs", false))
-        .merge(("log_level", "off"));
+        .merge(("log_level", "off"))
+        // Tests set data up through the services, beside the HTTP requests,
+        // as another instance would: the public page cache (which shows such
+        // writes only after its TTL) is off, except in `page_cache`.
+        .merge(("catalog_cache_ttl_ms", 0));
     (figment, data_dir)
 }
 

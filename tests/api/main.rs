@@ -19,6 +19,7 @@ mod enrollment_api;
 #[path = "../common/fake_stripe.rs"]
 mod fake_stripe;
 mod foundation;
+mod group_commit;
 mod helpers;
 mod i18n;
 mod import;
@@ -26,6 +27,7 @@ mod my_pages;
 mod navigation;
 mod notifications;
 mod on_demand_fees;
+mod page_cache;
 mod payments;
 mod payments_more;
 mod payments_support;

@@ -86,6 +86,9 @@ impl App {
             .merge(("db_max_connections", 4))
             .merge(("background_jobs", false))
             .merge(("log_level", "off"))
+            // Fixtures are written through the services, beside the browser:
+            // the public page cache would show them only after its TTL.
+            .merge(("catalog_cache_ttl_ms", 0))
             .merge(("address", "127.0.0.1"))
             .merge(("port", port))
             .merge(("public_base_url", format!("http://127.0.0.1:{port}")))

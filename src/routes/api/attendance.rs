@@ -182,7 +182,8 @@ async fn save_attendance(
     let now = state.clock.now();
     let who = viewer(&user.0);
     let outcome =
-        attendance::save_roster(&state.db, id, who, &marks, body.reason.as_deref(), now).await?;
+        attendance::save_roster_batched(&state.writer, id, who, marks, body.reason.clone(), now)
+            .await?;
     if let Some(taught_by) = &body.taught_by {
         attendance::set_instructors(&state.db, id, who, taught_by, now).await?;
     }

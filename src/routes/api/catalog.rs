@@ -2,6 +2,7 @@
 //! schedule) and sites.
 use chrono::{DateTime, NaiveDate, Utc};
 use rocket::http::Status;
+use rocket::response::content::RawJson;
 use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route, State};
 use serde::{Deserialize, Serialize};
@@ -195,17 +196,30 @@ async fn list_courses(
     page: Option<u64>,
     per_page: Option<u64>,
     state: &State<AppState>,
-) -> Result<Json<Page<CourseItem>>, ApiError> {
+) -> Result<RawJson<String>, ApiError> {
+    // The same for every caller: nothing personal is in it (see `page_cache`).
+    let key = format!(
+        "api/courses?{kind:?}&{prefecture:?}&{month:?}&{q:?}&{has_seats:?}&{page:?}&{per_page:?}"
+    );
+    if let Some(hit) = state.pages.get(&key) {
+        return Ok(RawJson(hit.to_string()));
+    }
+    let generation = state.pages.generation();
     let filter = course_filter(kind, prefecture, month, q, has_seats).map_err(Error::Validation)?;
     let (page, per_page) = paging(page, per_page, 20)?;
     let (rows, total) = catalog::list(&state.db, &filter, true, page, per_page).await?;
     let now = state.clock.now();
-    Ok(Json(Page {
+    let body = serde_json::to_string(&Page {
         items: rows.into_iter().map(|l| item(l, now)).collect(),
         page,
         per_page,
         total,
-    }))
+    })
+    .map_err(|e| Error::Internal(e.to_string()))?;
+    state
+        .pages
+        .put(key, generation, std::sync::Arc::from(body.as_str()));
+    Ok(RawJson(body))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -174,8 +174,8 @@ async fn enroll(
             answers: body.answers.clone(),
         };
         let applicant = applicant(user.id, &course, &questions, &fields, now)?;
-        let created = enrollment::enroll(&state.db, id, &applicant, Channel::Online, now).await?;
-        let waitlist_position = enrollment::waitlist_rank(&state.db, &created).await?;
+        let (created, waitlist_position) =
+            enrollment::enroll_batched(&state.writer, id, applicant, Channel::Online, now).await?;
         Ok((
             Status::Created,
             json_value(EnrollResult {

@@ -26,3 +26,4 @@ mail-makeup-offered-body =
     If you cannot come, please contact the office.
 
     Workers' Co-op course office
+err-roster-duplicate = The same trainee appears twice in the roster.

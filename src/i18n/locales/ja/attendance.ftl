@@ -26,3 +26,4 @@ mail-makeup-offered-body =
     ご都合が合わない場合は事務局へご連絡ください。
 
     ワーカーズコープ 講座受付事務局
+err-roster-duplicate = 同じ受講者が名簿に二度含まれています。

@@ -1,0 +1,169 @@
+//! Group commit: concurrent write requests share one transaction and one
+//! durable commit (one WAL fsync on SQLite) instead of paying one each.
+//!
+//! A single writer task takes whatever is queued (up to a batch limit), runs
+//! each request's work inside its own savepoint — a request that fails rolls
+//! back only its own writes and gets its own error — commits once, and only
+//! then answers. Nobody hears "done" before the commit is durable: if the
+//! commit fails, or the batch dies half-way (a panic), every request of the
+//! batch gets an error and none of its writes stay.
+use std::any::Any;
+use std::future::Future;
+use std::pin::Pin;
+
+use rocket::tokio::sync::{mpsc, oneshot};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+
+use crate::error::Error;
+
+/// One request's writes, run inside the batch's transaction (on a savepoint).
+pub type Work<T> = Box<
+    dyn for<'t> FnOnce(
+            &'t DatabaseTransaction,
+        ) -> Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 't>>
+        + Send,
+>;
+
+type Answer = Box<dyn Any + Send>;
+
+/// The first row a job locks, as (table, id). Jobs of a batch run in this
+/// order (stable, so arrival order within one row): on PostgreSQL every
+/// instance's batch then locks rows in the same order, and two batches
+/// cannot deadlock on them.
+pub type LockOrder = (&'static str, i64);
+
+pub struct Job {
+    order: LockOrder,
+    work: Work<Answer>,
+    reply: oneshot::Sender<Result<Answer, Error>>,
+}
+
+impl Job {
+    pub fn new<T: Send + 'static>(
+        order: LockOrder,
+        work: Work<T>,
+    ) -> (Self, oneshot::Receiver<Result<Answer, Error>>) {
+        let (reply, answer) = oneshot::channel();
+        let work: Work<Answer> = Box::new(move |txn| {
+            Box::pin(async move { work(txn).await.map(|v| Box::new(v) as Answer) })
+        });
+        (Job { order, work, reply }, answer)
+    }
+}
+
+/// Turns a job's answer back into what it returned.
+pub async fn answer_of<T: 'static>(
+    answer: oneshot::Receiver<Result<Answer, Error>>,
+) -> Result<T, Error> {
+    let value = answer
+        .await
+        .map_err(|_| Error::Internal("the batch failed before its commit".into()))??;
+    value
+        .downcast::<T>()
+        .map(|v| *v)
+        .map_err(|_| Error::Internal("a group-commit answer of the wrong type".into()))
+}
+
+/// The handle requests submit their work to; the writer task runs behind it.
+/// One writer per instance serves every kind of batched write, so on SQLite
+/// they queue here (woken in order) rather than in the busy handler's sleeps.
+pub struct GroupCommit {
+    queue: mpsc::Sender<Job>,
+}
+
+impl GroupCommit {
+    /// Starts the writer on the current tokio runtime.
+    pub fn start(db: DatabaseConnection, max_batch: usize) -> Self {
+        let max_batch = max_batch.max(1);
+        let (queue, mut jobs) = mpsc::channel::<Job>(max_batch * 8);
+        rocket::tokio::spawn(async move {
+            let mut batch = Vec::with_capacity(max_batch);
+            while jobs.recv_many(&mut batch, max_batch).await > 0 {
+                let taken = std::mem::replace(&mut batch, Vec::with_capacity(max_batch));
+                // Its own task, so that a panicking job fails its batch (the
+                // reply senders are dropped: everyone hears an error, the
+                // transaction is dropped uncommitted) but not the writer.
+                if let Err(e) = rocket::tokio::spawn(run_batch(db.clone(), taken)).await {
+                    tracing::error!(error = %e, "a group-commit batch died before its commit");
+                }
+            }
+        });
+        GroupCommit { queue }
+    }
+
+    /// Runs `work` in the next batch; answers after that batch's commit.
+    pub async fn submit<T: Send + 'static>(
+        &self,
+        order: LockOrder,
+        work: Work<T>,
+    ) -> Result<T, Error> {
+        let (job, answer) = Job::new(order, work);
+        self.queue
+            .send(job)
+            .await
+            .map_err(|_| Error::Internal("the group-commit writer has stopped".into()))?;
+        answer_of(answer).await
+    }
+}
+
+/// Runs one batch: one write transaction, one savepoint per job, one commit,
+/// then the answers.
+pub async fn run_batch(db: DatabaseConnection, mut jobs: Vec<Job>) {
+    jobs.sort_by_key(|job| job.order);
+    let txn = match crate::db::begin_write(&db).await {
+        Ok(txn) => txn,
+        Err(e) => {
+            let message = e.to_string();
+            for job in jobs {
+                let _ = job.reply.send(Err(begin_failed(&e, &message)));
+            }
+            return;
+        }
+    };
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let outcome = run_one(&txn, job.work).await;
+        outcomes.push((job.reply, outcome));
+    }
+    match txn.commit().await {
+        Ok(()) => {
+            for (reply, outcome) in outcomes {
+                let _ = reply.send(outcome);
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "group commit failed");
+            for (reply, outcome) in outcomes {
+                let _ = reply.send(match outcome {
+                    // Its own refusal stands; its success did not happen.
+                    Err(refused) => Err(refused),
+                    Ok(_) => Err(Error::Internal(format!("commit failed: {e}"))),
+                });
+            }
+        }
+    }
+}
+
+/// A busy database stays "busy" (503, retry) for each job; anything else is internal.
+fn begin_failed(e: &sea_orm::DbErr, message: &str) -> Error {
+    match e {
+        sea_orm::DbErr::ConnectionAcquire(why) => {
+            Error::Db(sea_orm::DbErr::ConnectionAcquire(*why))
+        }
+        _ => Error::Internal(format!("cannot begin the batch: {message}")),
+    }
+}
+
+async fn run_one<T>(txn: &DatabaseTransaction, work: Work<T>) -> Result<T, Error> {
+    let savepoint = txn.begin().await?;
+    match work(&savepoint).await {
+        Ok(value) => {
+            savepoint.commit().await?;
+            Ok(value)
+        }
+        Err(e) => {
+            savepoint.rollback().await?;
+            Err(e)
+        }
+    }
+}
