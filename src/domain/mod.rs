@@ -31,7 +31,7 @@ pub use error::DomainError;
 pub use password::Password;
 pub use person::{Kana, PersonName};
 pub use role::Role;
-pub mod support;
+pub mod personal_data;
 #[cfg(test)]
 mod rule_properties;
-pub mod personal_data;
+pub mod support;
