@@ -379,13 +379,14 @@ async fn after_the_retention_period_the_job_masks_the_kept_names_once_even_when_
     assert_eq!(cert.given_name, "花子");
     assert!(cert.birth_date.is_some());
 
-    // Five years after the course ended (the default), and a day.
+    // Five years (the default) after the later of the course's end and the
+    // deletion (a day after it), and one more day.
     let years = state.config.personal_data_retention_years as i32;
     let until = f
         .course_ends_on
         .with_year(f.course_ends_on.year() + years)
         .unwrap();
-    move_past(&app, until, 1);
+    move_past(&app, until, 2);
     let now = state.clock.now();
     let (a, b) = tokio::join!(
         kouza::services::personal_data::mask_retained(db, &state.config, now),
