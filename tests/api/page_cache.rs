@@ -1,6 +1,5 @@
 //! The per-instance cache of public anonymous pages: nothing personal passes
 //! through it, and this instance's own writes show at once.
-use kouza::domain::Role;
 use rocket::http::{ContentType, Cookie, Status};
 use serde_json::json;
 
@@ -25,63 +24,6 @@ async fn anonymous(app: &TestApp, path: &str, csrf: &str) -> (Status, String) {
         .await;
     let status = response.status();
     (status, response.into_string().await.unwrap_or_default())
-}
-
-#[rocket::async_test]
-async fn cached_pages_carry_each_visitors_own_csrf_token_and_no_ones_menu() {
-    let app = cached_app().await;
-    let staff = staff(&app).await;
-    let first = course(
-        &app,
-        staff.id,
-        Spec {
-            title: "最初の講座",
-            ..Default::default()
-        },
-    )
-    .await;
-    let trainee = app.account(Role::Trainee).await;
-    app.login_page(&trainee).await;
-    let a = "a".repeat(64);
-    let b = "b".repeat(64);
-    for path in ["/courses".to_string(), format!("/courses/{}", first.id)] {
-        // A logged-in visitor first: their page has their name and must not be kept.
-        let (status, mine) = crate::catalog_pages::get(&app, &path).await;
-        assert_eq!(status, Status::Ok);
-        assert!(mine.contains("山田"), "{path}: the menu names the trainee");
-
-        let (status, page_a) = anonymous(&app, &path, &a).await;
-        assert_eq!(status, Status::Ok);
-        assert!(page_a.contains(&a), "{path}: visitor A's own token");
-        assert!(!page_a.contains("山田"), "{path}: no one else's menu");
-        assert!(!page_a.contains("csrf-marker"), "{path}: no marker left");
-
-        let (_, page_b) = anonymous(&app, &path, &b).await;
-        assert!(page_b.contains(&b), "{path}: visitor B's own token");
-        assert!(!page_b.contains(&a), "{path}: never A's token");
-        assert!(!page_b.contains("山田"), "{path}: no one else's menu");
-
-        // And the logged-in visitor still gets their own page, not the cached one.
-        let (_, mine_again) = crate::catalog_pages::get(&app, &path).await;
-        assert!(mine_again.contains("山田"), "{path}: still personal");
-    }
-
-    // The anonymous catalog really came from the cache: a course added behind
-    // this instance's back (as another instance would) is not on it yet, while
-    // the logged-in visitor, who is never served from the cache, sees it.
-    course(
-        &app,
-        staff.id,
-        Spec {
-            title: "後から来た講座",
-            ..Default::default()
-        },
-    )
-    .await;
-    let (_, cached) = anonymous(&app, "/courses", &a).await;
-    assert!(!cached.contains("後から来た講座"));
-    let (_, fresh) = crate::catalog_pages::get(&app, "/courses").await;
-    assert!(fresh.contains("後から来た講座"));
 }
 
 #[rocket::async_test]
