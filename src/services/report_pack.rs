@@ -22,6 +22,8 @@ use crate::services::{attendance_views, catalog, schedule};
 
 /// A 補講 a trainee took: in one of our sessions (this cohort's or
 /// another's), or at another provider with its 受講修了確認書.
+// A pack holds a handful of these; boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum MakeupPlace {
     Ours {

@@ -1,4 +1,4 @@
-//! 3. Scale: the catalog, My page, a course roster and a trainee's progress
+//! Scenario 3, scale: the catalog, My page, a course roster and a trainee's progress
 //! on a database with years of history (100,000 courses, 1,000,000
 //! enrollments, ≈10,000,000 attendance rows at `--scale 1`) against the same
 //! pages on a 200-course database. Each database gets its own service
