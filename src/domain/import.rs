@@ -459,7 +459,7 @@ pub fn parse(kind: ImportKind, text: &str, today: NaiveDate) -> Result<Vec<Parse
     }
     let mut out = vec![];
     for record in records {
-        let line = reader_line(&record);
+        let line = reader_line(text, &record);
         let record = match record {
             Ok(r) => r,
             Err(_) => {
@@ -503,12 +503,24 @@ pub fn parse(kind: ImportKind, text: &str, today: NaiveDate) -> Result<Vec<Parse
     Ok(out)
 }
 
-fn reader_line(record: &Result<csv::StringRecord, csv::Error>) -> usize {
+/// The line a record starts on, as a spreadsheet numbers it. The reader's
+/// own line count is one short after a CRLF (Excel's line ending): it places
+/// the record's start before the `\n` of the previous line's end, so the
+/// line is counted from the first byte that is not a line ending.
+fn reader_line(text: &str, record: &Result<csv::StringRecord, csv::Error>) -> usize {
     let position = match record {
         Ok(r) => r.position().cloned(),
         Err(e) => e.position().cloned(),
     };
-    position.map_or(0, |p| p.line() as usize)
+    let Some(position) = position else {
+        return 0;
+    };
+    let bytes = text.as_bytes();
+    let mut start = (position.byte() as usize).min(bytes.len());
+    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+        start += 1;
+    }
+    1 + bytes[..start].iter().filter(|&&b| b == b'\n').count()
 }
 
 fn birth_date(c: &mut Cells, today: NaiveDate) -> Option<Option<NaiveDate>> {
@@ -651,6 +663,19 @@ mod tests {
         // Chosen as UTF-8, a Shift_JIS file is refused with the line at fault.
         let error = decode(&sjis, Encoding::Utf8).unwrap_err();
         assert_eq!((error.line, error.key), (1, "err-import-not-utf8"));
+    }
+
+    #[test]
+    fn lines_are_numbered_as_a_spreadsheet_shows_them_with_either_line_ending() {
+        for end in ["\r\n", "\n"] {
+            let header = HEADER.replace("\r\n", end);
+            let text = format!(
+                "{header}髙橋,一郎,タカハシ,イチロウ,a@example.jp,{end}{end}山田,花子,ヤマダ,ハナコ,bad,{end}"
+            );
+            let lines = parse(ImportKind::Trainees, &text, today()).unwrap();
+            let numbers: Vec<usize> = lines.iter().map(|l| l.line).collect();
+            assert_eq!(numbers, [2, 4], "line ending {end:?}");
+        }
     }
 
     #[test]

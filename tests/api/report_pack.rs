@@ -396,8 +396,16 @@ async fn the_report_pack_holds_every_form_and_agrees_with_the_records() {
         "{results:?}"
     );
     let done = makeups[1..].iter().find(|r| r[8] == "修了").unwrap();
+    let makeup_session = kouza::entities::session::Entity::find()
+        .filter(kouza::entities::session::Column::CourseId.eq(s.course_id))
+        .filter(kouza::entities::session::Column::MakeupFor.is_not_null())
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
     let attended = kouza::entities::attendance::Entity::find()
         .filter(kouza::entities::attendance::Column::EnrollmentId.eq(s.b))
+        .filter(kouza::entities::attendance::Column::SessionId.eq(makeup_session.id))
         .all(db)
         .await
         .unwrap()
@@ -447,10 +455,26 @@ async fn the_report_pack_holds_every_form_and_agrees_with_the_records() {
     assert!(confirmed.iter().all(|r| r[6] == instructor_name));
     assert!(teaching[1..].iter().any(|r| r[3].ends_with("（補講）")));
     let teaching_pdf = pdf(FORMS[4]);
-    assert!(teaching_pdf.contains(&format!(
-        "{}{}出講16時間",
-        instructor.family_name, instructor.given_name
-    )));
+    let mut taught_minutes = 0;
+    for id in &s.sessions_taught {
+        let session = kouza::entities::session::Entity::find_by_id(*id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        taught_minutes += (session.ends_at - session.starts_at).num_minutes();
+    }
+    assert_eq!(taught_minutes % 60, 0, "the fixture teaches whole hours");
+    let summary = format!(
+        "{}{}出講{}時間",
+        instructor.family_name,
+        instructor.given_name,
+        taught_minutes / 60
+    );
+    assert!(
+        teaching_pdf.contains(&summary),
+        "{summary} in {teaching_pdf}"
+    );
 
     // 受講者本人確認実施報告書: document, date and checker of each trainee.
     let identity = csv(FORMS[5]);
