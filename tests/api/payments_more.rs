@@ -420,7 +420,12 @@ async fn each_payment_mail_lands_in_the_outbox_exactly_once() {
         0,
         "not yet"
     );
-    state.clock.advance(due - Duration::hours(20) - now);
+    // Noon (JST) of the day before the deadline's day — a fixed number of
+    // hours before the deadline would land on the deadline's own day when
+    // the test runs late in the Japanese evening.
+    let day_before = kouza::domain::course::jst_date(due) - Duration::days(1);
+    let noon_jst = day_before.and_hms_opt(3, 0, 0).unwrap().and_utc();
+    state.clock.advance(std::cmp::max(noon_jst, now) - now);
     let now = state.clock.now();
     let passes = join_all(
         (0..4).map(|_| kouza::services::payment_mails::send_deadline_reminders(&state.db, now)),
