@@ -24,6 +24,10 @@ pub enum Error {
     RateLimited { retry_after_secs: u64 },
     #[error("database error: {0}")]
     Db(#[from] DbErr),
+    /// The database refused for contention, where the original `DbErr` had to
+    /// be shared by several requests (a group-commit batch): retry later.
+    #[error("database busy: {0}")]
+    Busy(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -42,6 +46,7 @@ impl Error {
             Error::Conflict(_) => Status::Conflict,
             Error::RateLimited { .. } => Status::TooManyRequests,
             Error::Db(e) if is_busy(e) => Status::ServiceUnavailable,
+            Error::Busy(_) => Status::ServiceUnavailable,
             Error::Db(_) | Error::Internal(_) => Status::InternalServerError,
         }
     }
@@ -57,6 +62,7 @@ impl Error {
             Error::Conflict(key) => key,
             Error::RateLimited { .. } => "problem-rate-limited",
             Error::Db(e) if is_busy(e) => "problem-busy",
+            Error::Busy(_) => "problem-busy",
             Error::Db(_) | Error::Internal(_) => "problem-internal",
         }
     }
@@ -65,7 +71,7 @@ impl Error {
 /// Every pooled connection stayed in use for the whole acquire timeout, or
 /// the database lock stayed taken for the whole busy timeout: the server is
 /// overloaded, not broken, and the request may simply be retried.
-fn is_busy(e: &DbErr) -> bool {
+pub fn is_busy(e: &DbErr) -> bool {
     matches!(e, DbErr::ConnectionAcquire(_)) || is_lock_contention(e)
 }
 

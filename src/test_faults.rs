@@ -18,6 +18,9 @@ pub enum Protection {
     /// The "already enrolled" check before the insert (the test drops the
     /// unique index itself, on its own database).
     OneActiveEnrollment,
+    /// Locking both course rows of a transfer in ascending id order (keyed by
+    /// the transfer's target course).
+    CourseLockOrder,
 }
 
 #[cfg(feature = "test-faults")]

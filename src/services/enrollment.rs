@@ -139,6 +139,27 @@ pub(crate) async fn take_seat(conn: &impl ConnectionTrait, course_id: i64) -> Re
     Ok(taken.rows_affected == 1)
 }
 
+/// Locks course rows in ascending id order before a transaction touches more
+/// than one of them. Group-commit batches take course rows in that order too
+/// (`group_commit::LockOrder`), so on PostgreSQL a transfer and a batch of
+/// enrollments cannot deadlock; SQLite's write transaction excludes every
+/// other writer and ignores the lock clause.
+async fn lock_courses_in_order(conn: &impl ConnectionTrait, ids: &[i64]) -> Result<(), Error> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    course::Entity::find()
+        .select_only()
+        .column(course::Column::Id)
+        .filter(course::COLUMN.id.is_in(ids))
+        .order_by_asc(course::Column::Id)
+        .lock_exclusive()
+        .into_tuple::<i64>()
+        .all(conn)
+        .await?;
+    Ok(())
+}
+
 async fn release_seat(conn: &impl ConnectionTrait, course_id: i64) -> Result<(), Error> {
     course::Entity::update_many()
         .col_expr(
@@ -1071,6 +1092,10 @@ pub async fn transfer(
     let row = find(&txn, id).await?;
     if row.course_id == target_course_id {
         return Err(Error::invalid("course_id", "err-transfer-same-course"));
+    }
+    // Off only in the deadlock test's control run (test builds only).
+    if !crate::test_faults::is_off(&txn, Protection::CourseLockOrder, target_course_id).await? {
+        lock_courses_in_order(&txn, &[row.course_id, target_course_id]).await?;
     }
     let from = status_of(&row)?;
     if !from.holds_seat() {

@@ -29,7 +29,9 @@ type Answer = Box<dyn Any + Send>;
 /// The first row a job locks, as (table, id). Jobs of a batch run in this
 /// order (stable, so arrival order within one row): on PostgreSQL every
 /// instance's batch then locks rows in the same order, and two batches
-/// cannot deadlock on them.
+/// cannot deadlock on them. A transaction outside the batches that locks more
+/// than one course must take them in ascending id order too (see
+/// `enrollment::transfer`), or it could deadlock with a batch.
 pub type LockOrder = (&'static str, i64);
 
 pub struct Job {
@@ -113,9 +115,10 @@ pub async fn run_batch(db: DatabaseConnection, mut jobs: Vec<Job>) {
     let txn = match crate::db::begin_write(&db).await {
         Ok(txn) => txn,
         Err(e) => {
-            let message = e.to_string();
             for job in jobs {
-                let _ = job.reply.send(Err(begin_failed(&e, &message)));
+                let _ = job
+                    .reply
+                    .send(Err(shared_failure(&e, "cannot begin the batch")));
             }
             return;
         }
@@ -137,20 +140,20 @@ pub async fn run_batch(db: DatabaseConnection, mut jobs: Vec<Job>) {
                 let _ = reply.send(match outcome {
                     // Its own refusal stands; its success did not happen.
                     Err(refused) => Err(refused),
-                    Ok(_) => Err(Error::Internal(format!("commit failed: {e}"))),
+                    Ok(_) => Err(shared_failure(&e, "commit failed")),
                 });
             }
         }
     }
 }
 
-/// A busy database stays "busy" (503, retry) for each job; anything else is internal.
-fn begin_failed(e: &sea_orm::DbErr, message: &str) -> Error {
-    match e {
-        sea_orm::DbErr::ConnectionAcquire(why) => {
-            Error::Db(sea_orm::DbErr::ConnectionAcquire(*why))
-        }
-        _ => Error::Internal(format!("cannot begin the batch: {message}")),
+/// A busy database stays "busy" (503, retry) for each job of the batch;
+/// anything else is internal.
+fn shared_failure(e: &sea_orm::DbErr, what: &str) -> Error {
+    if crate::error::is_busy(e) {
+        Error::Busy(format!("{what}: {e}"))
+    } else {
+        Error::Internal(format!("{what}: {e}"))
     }
 }
 
