@@ -15,7 +15,7 @@ use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
 
 use super::catalog_pages::{date, status_label};
-use super::downloads::{csv_file, CsvFile};
+use super::downloads::{csv_file, file_safe, CsvFile};
 use super::forms::FormResponse;
 use super::respond::{ApiError, PageError};
 use super::shell::Shell;
@@ -580,18 +580,6 @@ async fn staff_revoke(
         Err(e) if is_user_error(&e) => flash_error(lang, back, &e),
         Err(e) => e.into(),
     }
-}
-
-fn file_safe(code: &str) -> String {
-    code.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 /// 修了者名簿, printable.

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::attendance_staff_pages::{record_extras, RecordForms};
 use super::catalog_pages::day_with_weekday;
-use super::downloads::{csv_file, CsvFile};
+use super::downloads::{csv_file, file_safe, CsvFile};
 use super::instructor_pages::{time_range, topic_of};
 use super::respond::PageError;
 use super::shell::Shell;
@@ -345,19 +345,6 @@ async fn course_print(
             m,
         },
     ))
-}
-
-/// Letters, digits, `-` and `_` of a course code, for a file name.
-fn file_safe(code: &str) -> String {
-    let safe: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    if safe.is_empty() {
-        "course".to_string()
-    } else {
-        safe
-    }
 }
 
 #[get("/staff/courses/<id>/attendance.csv")]
