@@ -394,11 +394,26 @@ mod tests {
     #[test]
     fn stripe_retries_and_timeouts_outside_their_bounds_are_refused() {
         for config in [
-            AppConfig { stripe_timeout_ms: 0, ..AppConfig::default() },
-            AppConfig { stripe_timeout_ms: 60_000, ..AppConfig::default() },
-            AppConfig { stripe_max_attempts: 0, ..AppConfig::default() },
-            AppConfig { stripe_max_attempts: 6, ..AppConfig::default() },
-            AppConfig { stripe_retry_base_ms: 10_000, ..AppConfig::default() },
+            AppConfig {
+                stripe_timeout_ms: 0,
+                ..AppConfig::default()
+            },
+            AppConfig {
+                stripe_timeout_ms: 60_000,
+                ..AppConfig::default()
+            },
+            AppConfig {
+                stripe_max_attempts: 0,
+                ..AppConfig::default()
+            },
+            AppConfig {
+                stripe_max_attempts: 6,
+                ..AppConfig::default()
+            },
+            AppConfig {
+                stripe_retry_base_ms: 10_000,
+                ..AppConfig::default()
+            },
         ] {
             assert!(config.validate().is_err(), "{config:?}");
         }
