@@ -74,6 +74,14 @@ pub struct AppConfig {
     pub stripe_webhook_secret: Option<String>,
     /// Where the Stripe API is reached (tests point it at a local fake).
     pub stripe_api_base: String,
+    /// How long one request to Stripe may take before it is given up
+    /// (connect, send, answer): a hanging Stripe must not hang the page.
+    pub stripe_timeout_ms: u64,
+    /// Tries per Stripe call (timeouts, lost connections, 5xx, 409, 429),
+    /// all with the same idempotency key, so a retry never charges twice.
+    pub stripe_max_attempts: u32,
+    /// Wait before the second try; doubled before each further one.
+    pub stripe_retry_base_ms: u64,
     /// Bank transfer (振込) instructions shown to trainees: bank, branch,
     /// account type and number, account holder in katakana.
     pub bank_transfer_details: String,
@@ -138,6 +146,9 @@ impl Default for AppConfig {
             stripe_secret_key: None,
             stripe_webhook_secret: None,
             stripe_api_base: "https://api.stripe.com".into(),
+            stripe_timeout_ms: 10_000,
+            stripe_max_attempts: 3,
+            stripe_retry_base_ms: 250,
             bank_transfer_details: String::new(),
             receipt_issuer_name: "ワーカーズコープ 講座受付事務局".into(),
             receipt_issuer_address: String::new(),
@@ -221,6 +232,16 @@ impl AppConfig {
         {
             return Err(ConfigError::Invalid(
                 "mail_max_attempts, mail_batch_size and mail_retry_base_secs must be ≥ 1, mail_retry_max_secs ≥ mail_retry_base_secs".into(),
+            ));
+        }
+        // Bounded so that a trainee waiting on "pay by card" gets an answer
+        // within about a minute even when every try times out.
+        if !(100..=30_000).contains(&self.stripe_timeout_ms)
+            || !(1..=5).contains(&self.stripe_max_attempts)
+            || self.stripe_retry_base_ms > 5_000
+        {
+            return Err(ConfigError::Invalid(
+                "stripe_timeout_ms must be 100…30000, stripe_max_attempts 1…5, stripe_retry_base_ms ≤ 5000".into(),
             ));
         }
         if let Some(number) = &self.receipt_registration_number {
@@ -368,6 +389,34 @@ mod tests {
         };
         assert!(config.validate().is_err());
         assert!(AppConfig::default().validate().is_ok());
+    }
+
+    #[test]
+    fn stripe_retries_and_timeouts_outside_their_bounds_are_refused() {
+        for config in [
+            AppConfig {
+                stripe_timeout_ms: 0,
+                ..AppConfig::default()
+            },
+            AppConfig {
+                stripe_timeout_ms: 60_000,
+                ..AppConfig::default()
+            },
+            AppConfig {
+                stripe_max_attempts: 0,
+                ..AppConfig::default()
+            },
+            AppConfig {
+                stripe_max_attempts: 6,
+                ..AppConfig::default()
+            },
+            AppConfig {
+                stripe_retry_base_ms: 10_000,
+                ..AppConfig::default()
+            },
+        ] {
+            assert!(config.validate().is_err(), "{config:?}");
+        }
     }
 
     #[test]

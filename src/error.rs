@@ -20,6 +20,11 @@ pub enum Error {
     /// The request conflicts with the current state; the key names the reason.
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// An outside service (the card provider) could not be reached or did
+    /// not answer, even after retries; nothing was recorded, so asking again
+    /// later is safe. The key names what could not be done.
+    #[error("unavailable: {0}")]
+    Unavailable(&'static str),
     #[error("too many attempts")]
     RateLimited { retry_after_secs: u64 },
     #[error("database error: {0}")]
@@ -45,6 +50,7 @@ impl Error {
             Error::Forbidden | Error::Csrf => Status::Forbidden,
             Error::Conflict(_) => Status::Conflict,
             Error::RateLimited { .. } => Status::TooManyRequests,
+            Error::Unavailable(_) => Status::ServiceUnavailable,
             Error::Db(e) if is_busy(e) => Status::ServiceUnavailable,
             Error::Busy(_) => Status::ServiceUnavailable,
             Error::Db(_) | Error::Internal(_) => Status::InternalServerError,
@@ -59,7 +65,7 @@ impl Error {
             Error::Unauthorized => "problem-unauthorized",
             Error::Forbidden => "problem-forbidden",
             Error::Csrf => "problem-csrf",
-            Error::Conflict(key) => key,
+            Error::Conflict(key) | Error::Unavailable(key) => key,
             Error::RateLimited { .. } => "problem-rate-limited",
             Error::Db(e) if is_busy(e) => "problem-busy",
             Error::Busy(_) => "problem-busy",

@@ -18,7 +18,12 @@ pub fn gateway(config: &AppConfig) -> Option<Arc<dyn PaymentGateway>> {
     if key.is_empty() {
         return None;
     }
-    match stripe::StripeGateway::new(key, &config.stripe_api_base) {
+    let retry = stripe::RetryPolicy {
+        timeout: std::time::Duration::from_millis(config.stripe_timeout_ms),
+        max_attempts: config.stripe_max_attempts,
+        base_delay: std::time::Duration::from_millis(config.stripe_retry_base_ms),
+    };
+    match stripe::StripeGateway::new(key, &config.stripe_api_base, retry) {
         Ok(gateway) => Some(Arc::new(gateway)),
         Err(e) => {
             tracing::error!(error = %e, "cannot build the Stripe client; card payments are off");

@@ -93,6 +93,8 @@ pub struct Event {
     pub id: String,
     pub kind: String,
     pub object: Value,
+    /// Unix seconds when Stripe created the event, if given.
+    pub created: Option<i64>,
 }
 
 pub fn parse_event(payload: &[u8]) -> Option<Event> {
@@ -101,6 +103,7 @@ pub fn parse_event(payload: &[u8]) -> Option<Event> {
         id: value.get("id")?.as_str()?.to_string(),
         kind: value.get("type")?.as_str()?.to_string(),
         object: value.get("data")?.get("object")?.clone(),
+        created: value.get("created").and_then(Value::as_i64),
     })
 }
 

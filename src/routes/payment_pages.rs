@@ -105,6 +105,10 @@ async fn stripe_webhook(
         return (Status::BadRequest, "not an event");
     };
     match card_payments::apply_event(&state.db, &event, now).await {
+        Ok(card_payments::NOT_YET_KNOWN) => {
+            tracing::info!(event = %event.id, kind = %event.kind, "Stripe event ahead of its payment; Stripe will redeliver it");
+            (Status::Conflict, "retry later")
+        }
         Ok(outcome) => {
             tracing::info!(event = %event.id, kind = %event.kind, outcome, "Stripe event");
             (Status::Ok, outcome)

@@ -15,7 +15,7 @@ use super::payments::{self, append, open_review, NewEntry};
 use crate::domain::course::EnrollmentStatus;
 use crate::error::Error;
 use crate::payments::webhook::Event;
-use crate::payments::{CheckoutRequest, PaymentGateway};
+use crate::payments::{CheckoutRequest, GatewayError, PaymentGateway};
 
 /// Starts (or reuses) a Checkout Session for what the owner still owes and
 /// returns the hosted page's URL.
@@ -103,9 +103,31 @@ pub async fn start_checkout(
             tracing::warn!(error = %e, enrollment_id, "cannot create a Checkout Session");
             active.status = Set("failed".into());
             active.update(db).await?;
-            Err(Error::Conflict("err-card-provider"))
+            // Unreachable after the gateway's retries: 503, ask again later
+            // (a later try makes one new session under a new key: the old
+            // key's parameters, e.g. `expires_at`, would no longer match).
+            Err(match e {
+                GatewayError::Unavailable(_) => Error::Unavailable("err-card-provider"),
+                GatewayError::Refused(_) => Error::Conflict("err-card-provider"),
+            })
         }
     }
+}
+
+/// The outcome of an event about a payment or refund not recorded yet:
+/// answered non-2xx so that Stripe delivers it again (see `apply_event`).
+pub const NOT_YET_KNOWN: &str = "not_yet_known";
+
+/// How long an event may wait for the event it depends on. Stripe
+/// redelivers for up to three days; a day is far beyond any reordering, and
+/// an event older than that (a payment made outside the service) is kept as
+/// not applicable instead of failing for days.
+const REDELIVERY_WINDOW_SECS: i64 = 24 * 3600;
+
+fn is_recent(event: &Event, now: DateTime<Utc>) -> bool {
+    event
+        .created
+        .is_none_or(|created| now.timestamp() - created < REDELIVERY_WINDOW_SECS)
 }
 
 /// Applies one verified event. Returns what happened (for the log and the
@@ -151,11 +173,22 @@ pub async fn apply_event(
                     refund["payment_intent"] = event.object["payment_intent"].clone();
                 }
                 outcome = refund_changed(&txn, &refund, now).await?;
+                if outcome == NOT_YET_KNOWN {
+                    break;
+                }
             }
             outcome
         }
         _ => "ignored",
     };
+    if outcome == NOT_YET_KNOWN && is_recent(event, now) {
+        // Stripe does not keep order: a refund may arrive before the payment
+        // it refunds, a refund's failure before its creation. Neither the
+        // event id nor any change is kept (the transaction is dropped), and
+        // the non-2xx answer makes Stripe deliver it again later, by when
+        // the earlier event has come.
+        return Ok(NOT_YET_KNOWN);
+    }
     stripe_event::Entity::update_many()
         .col_expr(
             stripe_event::Column::Outcome,
@@ -296,7 +329,7 @@ async fn refund_changed(
         .one(conn)
         .await?
     else {
-        return Ok("unknown_payment");
+        return Ok(NOT_YET_KNOWN);
     };
     let status = text(refund, "status").unwrap_or_default();
     let enrollment_id = payment.enrollment_id;
@@ -332,8 +365,11 @@ async fn refund_changed(
                 now,
             )
             .await?;
+            return Ok("refund_failed");
         }
-        return Ok("refund_failed");
+        // The failure came before the refund itself: wait for it, or the
+        // refund would be recorded afterwards with nothing to reverse it.
+        return Ok(NOT_YET_KNOWN);
     }
     let added = append(
         conn,
@@ -371,4 +407,29 @@ pub async fn latest_attempt(
         .order_by_desc(checkout_attempt::Column::Id)
         .one(conn)
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(created: Option<i64>) -> Event {
+        Event {
+            id: "evt_1".into(),
+            kind: "refund.updated".into(),
+            object: Value::Null,
+            created,
+        }
+    }
+
+    #[test]
+    fn an_event_waits_for_the_one_it_depends_on_for_a_day_at_most() {
+        let now: DateTime<Utc> = "2026-05-01T00:00:00Z".parse().unwrap();
+        let t = now.timestamp();
+        assert!(is_recent(&event(Some(t)), now));
+        assert!(is_recent(&event(Some(t - REDELIVERY_WINDOW_SECS + 1)), now));
+        assert!(!is_recent(&event(Some(t - REDELIVERY_WINDOW_SECS)), now));
+        // Without a creation time Stripe's own retry schedule bounds it.
+        assert!(is_recent(&event(None), now));
+    }
 }

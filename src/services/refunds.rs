@@ -12,7 +12,7 @@ use super::payments::{self, append, Balance, NewEntry};
 use super::{audit, catalog, enrollment as enrollments};
 use crate::domain::refund_policy::RefundPolicy;
 use crate::error::Error;
-use crate::payments::{PaymentGateway, RefundRequest};
+use crate::payments::{GatewayError, PaymentGateway, RefundRequest};
 
 pub async fn policy_for(
     conn: &impl ConnectionTrait,
@@ -149,7 +149,12 @@ pub async fn refund(
                 .await
                 .map_err(|e| {
                     tracing::warn!(error = %e, enrollment_id, "card refund failed");
-                    Error::Conflict("err-refund-provider")
+                    // Unreachable: nothing is recorded; the same order later
+                    // sends the same key, so Stripe refunds at most once.
+                    match e {
+                        GatewayError::Unavailable(_) => Error::Unavailable("err-refund-provider"),
+                        GatewayError::Refused(_) => Error::Conflict("err-refund-provider"),
+                    }
                 })?;
             if matches!(result.status.as_str(), "failed" | "canceled") {
                 return Err(Error::Conflict("err-refund-provider"));

@@ -39,4 +39,5 @@ mod scale_out;
 mod server_process;
 mod smtp_sink;
 mod staff_pages;
+mod stripe_faults;
 mod tokens;

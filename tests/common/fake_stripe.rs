@@ -8,6 +8,12 @@
 //! webhook to the app (see [`FakeStripe::deliver_webhooks_to`]) and sends the
 //! browser to the session's success URL, as Stripe does.
 //!
+//! Faults: [`FakeStripe::fail_next`] makes the next N requests to a path
+//! fail (a 5xx answer, a connection closed without an answer, or an answer
+//! that never comes), optionally after the object was created, as when
+//! Stripe did the work and the answer was lost. [`FakeStripe::created`]
+//! counts the objects made, whatever the answers were.
+//!
 //! Shared by the API tests and the browser tests (`#[path]` in both).
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -27,8 +33,23 @@ pub struct Recorded {
     pub form: HashMap<String, String>,
 }
 
+/// How one request fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// An error status (500, 502, 503…) with Stripe's error body; nothing created.
+    Status(u16),
+    /// The connection is closed without an answer.
+    Close { after_creating: bool },
+    /// No answer for a minute (longer than the client waits).
+    Hang { after_creating: bool },
+}
+
 #[derive(Default)]
 struct Inner {
+    /// Faults still to inject, by path, in order.
+    faults: HashMap<String, std::collections::VecDeque<Fault>>,
+    /// Objects created, by path.
+    created: HashMap<String, usize>,
     requests: Vec<Recorded>,
     by_key: HashMap<String, Value>,
     seq: u32,
@@ -155,8 +176,43 @@ impl FakeStripe {
                 headers,
                 form: parse_form(&body),
             };
+            let fault = self
+                .inner
+                .lock()
+                .unwrap()
+                .faults
+                .get_mut(&request.path)
+                .and_then(|queue| queue.pop_front());
             let reply = if request.path.starts_with("/c/pay/") {
                 self.hosted_page(request).await
+            } else if let Some(fault) = fault {
+                match fault {
+                    Fault::Status(code) => {
+                        self.inner.lock().unwrap().requests.push(request);
+                        let mut reply = Reply::json(
+                            "500 Internal Server Error",
+                            json!({"error": {"type": "api_error", "message": "fake fault"}}),
+                        );
+                        reply.status = match code {
+                            502 => "502 Bad Gateway",
+                            503 => "503 Service Unavailable",
+                            504 => "504 Gateway Timeout",
+                            _ => "500 Internal Server Error",
+                        };
+                        reply
+                    }
+                    Fault::Close { after_creating } | Fault::Hang { after_creating } => {
+                        if after_creating {
+                            self.answer(request);
+                        } else {
+                            self.inner.lock().unwrap().requests.push(request);
+                        }
+                        if matches!(fault, Fault::Hang { .. }) {
+                            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                        }
+                        return;
+                    }
+                }
             } else {
                 let (status, value) = self.answer(request);
                 Reply::json(status, value)
@@ -223,6 +279,7 @@ impl FakeStripe {
                 )
             }
         };
+        *inner.created.entry(request.path.clone()).or_default() += 1;
         if let Some(key) = key {
             inner.by_key.insert(key, reply.clone());
         }
@@ -308,6 +365,24 @@ impl FakeStripe {
             body: String::new(),
             headers: vec![("location", success)],
         }
+    }
+
+    /// The next `count` requests to `path` fail with `fault`.
+    pub fn fail_next(&self, path: &str, count: usize, fault: Fault) {
+        let mut inner = self.inner.lock().unwrap();
+        let queue = inner.faults.entry(path.to_string()).or_default();
+        queue.extend(std::iter::repeat_n(fault, count));
+    }
+
+    /// Objects (sessions, refunds) created at `path`, answered or not.
+    pub fn created(&self, path: &str) -> usize {
+        self.inner
+            .lock()
+            .unwrap()
+            .created
+            .get(path)
+            .copied()
+            .unwrap_or(0)
     }
 
     pub fn requests(&self, path: &str) -> Vec<Recorded> {
