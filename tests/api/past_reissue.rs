@@ -419,6 +419,16 @@ async fn the_holder_downloads_the_reissue_from_my_page() {
     let text = pdf_text(&response.into_bytes().await.unwrap());
     assert!(text.contains("旧第0100号"), "{text}");
 
+    // The holder's data export lists it with the number it replaces.
+    let state = app.state();
+    let export = kouza::services::personal_data::export(&state.db, holder.id, state.clock.now())
+        .await
+        .unwrap();
+    let listed = export["certificates"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{export}");
+    assert_eq!(listed[0]["number"], doc.number.as_str());
+    assert_eq!(listed[0]["original_number"], "旧第0100号");
+
     let other = app.account(Role::Trainee).await;
     app.login_page(&other).await;
     assert_eq!(page(&app, &link).await.0, Status::NotFound);
