@@ -451,3 +451,33 @@ async fn the_list_of_past_completions_pages_through_many() {
     let (_, second) = page(&app, "/staff/past-completions?q=%E5%B1%B1%E7%94%B0&page=2").await;
     assert_eq!(second.matches("/staff/past-completions/").count(), 1);
 }
+
+#[rocket::async_test]
+async fn two_staff_reissuing_the_same_past_completion_at_once_make_one_document() {
+    let app = spawn().await;
+    let (staff, yamada) = staff_with_two(&app).await;
+    let state = app.state();
+    let signer = kouza::services::certificates::Signer::from_state(state).unwrap();
+    let now = state.clock.now();
+    let attempt = || {
+        kouza::services::past_certificates::reissue_completion(
+            &state.db, &signer, yamada.id, staff.id, "紛失", None, now,
+        )
+    };
+    let (a, b) = rocket::futures::future::join(attempt(), attempt()).await;
+    let outcomes = [a, b];
+    assert_eq!(outcomes.iter().filter(|r| r.is_ok()).count(), 1);
+    assert!(outcomes.iter().any(|r| matches!(
+        r,
+        Err(kouza::error::Error::Conflict("err-past-cert-exists"))
+    )));
+    let docs = documents(&app).await;
+    assert_eq!(docs.len(), 1);
+    // The refused attempt gave its number back: the next one follows on.
+    let next = kouza::services::past_certificates::reissue(
+        &state.db, &signer, docs[0].id, staff.id, "汚損", None, now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(next.seq, docs[0].seq + 1);
+}
