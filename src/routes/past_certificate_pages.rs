@@ -21,7 +21,9 @@ use crate::domain::Role;
 use crate::entities::{past_certificate, past_completion};
 use crate::error::Error;
 use crate::i18n::{t, t_args, Lang};
-use crate::services::certificates::{self as certs, numbering, Layout, NameChange, Signer, Standing};
+use crate::services::certificates::{
+    self as certs, numbering, Layout, NameChange, Signer, Standing,
+};
 use crate::services::past_certificates::{self as past, Search, PER_PAGE};
 use crate::state::AppState;
 
@@ -214,12 +216,15 @@ impl ReissueForm {
             &self.family_name_kana,
             &self.given_name_kana,
         ];
-        fields.iter().any(|f| !f.trim().is_empty()).then(|| NameChange {
-            family_name: self.family_name.clone(),
-            given_name: self.given_name.clone(),
-            family_name_kana: self.family_name_kana.clone(),
-            given_name_kana: self.given_name_kana.clone(),
-        })
+        fields
+            .iter()
+            .any(|f| !f.trim().is_empty())
+            .then(|| NameChange {
+                family_name: self.family_name.clone(),
+                given_name: self.given_name.clone(),
+                family_name_kana: self.family_name_kana.clone(),
+                given_name_kana: self.given_name_kana.clone(),
+            })
     }
 
     fn typed(&self) -> Typed {
@@ -258,13 +263,14 @@ async fn answer(
             let mut errors = field_errors(lang, &es);
             // "入力してください" alone does not say what is missing here.
             for field in ["reason", "revoke_reason"] {
-                if es.iter().any(|e| e.field == field && e.key == "err-required") {
+                if es
+                    .iter()
+                    .any(|e| e.field == field && e.key == "err-required")
+                {
                     errors.insert(field, t(lang, "err-past-reason-required"));
                 }
             }
-            match show_template(state, shell, past_completion_id, errors, typed)
-                .await
-            {
+            match show_template(state, shell, past_completion_id, errors, typed).await {
                 Ok(page) => FormResponse::Redo((Status::UnprocessableEntity, page)),
                 Err(e) => FormResponse::Failed(e),
             }
@@ -307,7 +313,15 @@ async fn reissue_completion(
     if matches!(result, Err(Error::NotFound)) {
         return Error::NotFound.into();
     }
-    answer(state, &shell, id, form.typed(), result, "past-flash-reissued").await
+    answer(
+        state,
+        &shell,
+        id,
+        form.typed(),
+        result,
+        "past-flash-reissued",
+    )
+    .await
 }
 
 /// 再交付 of the current reissued document.

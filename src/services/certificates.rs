@@ -450,7 +450,11 @@ async fn certified_title(
     }
 }
 
-pub(crate) fn statement_for(settings: &certificate_settings::Model, kind: &str, title: &str) -> String {
+pub(crate) fn statement_for(
+    settings: &certificate_settings::Model,
+    kind: &str,
+    title: &str,
+) -> String {
     let template = match kind {
         "helper" => &settings.statement_helper,
         "symposium" => &settings.statement_symposium,

@@ -13,8 +13,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::prelude::Expr;
 use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
-    ActiveModelTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 use super::certificates::{self as certs, numbering, NameChange, Signer, Subject, Verification};
@@ -236,8 +236,10 @@ pub async fn reissue_completion(
         given_name_kana: past.given_name_kana.clone(),
     }
     .changed(name);
-    let saved = seal_and_insert(&txn, signer, &past, &series, holder, None, &reason, staff_id, now)
-        .await?;
+    let saved = seal_and_insert(
+        &txn, signer, &past, &series, holder, None, &reason, staff_id, now,
+    )
+    .await?;
     audit::record(
         &txn,
         Some(staff_id),
@@ -282,7 +284,11 @@ pub async fn reissue(
             Expr::value(Option::<i64>::None),
         )
         .filter(past_certificate::COLUMN.id.eq(old.id))
-        .filter(past_certificate::COLUMN.live_past_completion_id.is_not_null())
+        .filter(
+            past_certificate::COLUMN
+                .live_past_completion_id
+                .is_not_null(),
+        )
         .exec(&txn)
         .await?;
     if taken.rows_affected != 1 {
@@ -313,7 +319,10 @@ pub async fn reissue(
     )
     .await?;
     past_certificate::Entity::update_many()
-        .col_expr(past_certificate::Column::SupersededBy, Expr::value(saved.id))
+        .col_expr(
+            past_certificate::Column::SupersededBy,
+            Expr::value(saved.id),
+        )
         .filter(past_certificate::COLUMN.id.eq(old.id))
         .exec(&txn)
         .await?;
@@ -442,7 +451,11 @@ pub async fn revoke(
             Expr::value(reason.clone()),
         )
         .filter(past_certificate::COLUMN.id.eq(row.id))
-        .filter(past_certificate::COLUMN.live_past_completion_id.is_not_null())
+        .filter(
+            past_certificate::COLUMN
+                .live_past_completion_id
+                .is_not_null(),
+        )
         .exec(&txn)
         .await?;
     if done.rows_affected != 1 {
@@ -522,10 +535,7 @@ pub fn file_name(row: &past_certificate::Model, layout: certs::Layout) -> String
 
 /// The verification answer for a normalized code (`certificates::verify`
 /// asks here when the code is not an in-system certificate's).
-pub(crate) async fn verify(
-    conn: &impl ConnectionTrait,
-    code: &str,
-) -> Result<Verification, Error> {
+pub(crate) async fn verify(conn: &impl ConnectionTrait, code: &str) -> Result<Verification, Error> {
     let row = past_certificate::Entity::find()
         .filter(past_certificate::COLUMN.verification_code.eq(code))
         .one(conn)
@@ -550,7 +560,12 @@ pub(crate) async fn verify(
 mod tests {
     use super::*;
 
-    fn series(key: &str, label: &str, kind: Option<&str>, curriculum: Option<&str>) -> certificate_series::Model {
+    fn series(
+        key: &str,
+        label: &str,
+        kind: Option<&str>,
+        curriculum: Option<&str>,
+    ) -> certificate_series::Model {
         certificate_series::Model {
             id: key.len() as i64,
             key: key.into(),
@@ -572,7 +587,11 @@ mod tests {
 
     #[test]
     fn a_curriculum_title_is_numbered_in_its_curriculum_series() {
-        let s = series_for(&defaults(), "介護職員初任者研修課程", Some("東京都指令第1号"));
+        let s = series_for(
+            &defaults(),
+            "介護職員初任者研修課程",
+            Some("東京都指令第1号"),
+        );
         assert_eq!(s.unwrap().key, "shoninsha");
     }
 

@@ -145,7 +145,10 @@ async fn staff_find_a_past_completion_and_reissue_it_with_the_original_number_pr
     }
     let (status, html) = page(&app, "/staff/past-completions?birth_date=1958%E5%B9%B4").await;
     assert_eq!(status, Status::UnprocessableEntity);
-    assert!(html.contains("日付を「2027-01-10」の形で入力してください。"), "{html}");
+    assert!(
+        html.contains("日付を「2027-01-10」の形で入力してください。"),
+        "{html}"
+    );
 
     let detail = format!("/staff/past-completions/{}", yamada.id);
     let (status, html) = page(&app, &detail).await;
@@ -191,7 +194,10 @@ async fn staff_find_a_past_completion_and_reissue_it_with_the_original_number_pr
     }
     let card = app
         .client
-        .get(format!("/staff/past-certificates/{}/pdf?layout=card", doc.id))
+        .get(format!(
+            "/staff/past-certificates/{}/pdf?layout=card",
+            doc.id
+        ))
         .dispatch()
         .await;
     assert_eq!(card.status(), Status::Ok);
@@ -203,14 +209,20 @@ async fn staff_find_a_past_completion_and_reissue_it_with_the_original_number_pr
     assert_eq!(verified["completed_on"], "2018-03-31");
     let (status, html) = page(&app, &format!("/verify/{}", doc.verification_code)).await;
     assert_eq!(status, Status::Ok);
-    assert!(html.contains("山田 ＊＊") && !html.contains("花子"), "{html}");
+    assert!(
+        html.contains("山田 ＊＊") && !html.contains("花子"),
+        "{html}"
+    );
 
     assert_eq!(audited(&app, "past_certificate_reissue").await, 1);
     // A second first-reissue while one is current is refused, nothing added.
     let (status, _) = post(&app, &format!("{detail}/reissue"), &[("reason", "紛失")]).await;
     assert_eq!(status, Status::SeeOther);
     let (_, html) = page(&app, &detail).await;
-    assert!(html.contains("すでに有効な再交付の証明書があります"), "{html}");
+    assert!(
+        html.contains("すでに有効な再交付の証明書があります"),
+        "{html}"
+    );
     assert_eq!(documents(&app).await.len(), 1);
 }
 
@@ -250,14 +262,20 @@ async fn a_reissued_past_certificate_is_reissued_again_with_a_new_name_and_then_
     assert_eq!(old["status"], "reissued");
     assert_eq!(old["reissued_as"], second.number.as_str());
     let new = verify_json(&app, &second.verification_code).await;
-    assert_eq!((new["status"].as_str(), new["holder"].as_str()), (Some("valid"), Some("佐藤 ＊＊")));
+    assert_eq!(
+        (new["status"].as_str(), new["holder"].as_str()),
+        (Some("valid"), Some("佐藤 ＊＊"))
+    );
     let pdf = app
         .client
         .get(format!("/staff/past-certificates/{}/pdf", second.id))
         .dispatch()
         .await;
     let text = pdf_text(&pdf.into_bytes().await.unwrap());
-    assert!(text.contains("佐藤") && text.contains("旧第0007号"), "{text}");
+    assert!(
+        text.contains("佐藤") && text.contains("旧第0007号"),
+        "{text}"
+    );
 
     // The superseded one cannot be reissued or revoked.
     for action in ["reissue", "revoke"] {
@@ -269,7 +287,10 @@ async fn a_reissued_past_certificate_is_reissued_again_with_a_new_name_and_then_
         .await;
         assert_eq!(status, Status::SeeOther);
         let (_, html) = page(&app, &detail).await;
-        assert!(html.contains("再交付済みか失効しているため"), "{action}: {html}");
+        assert!(
+            html.contains("再交付済みか失効しているため"),
+            "{action}: {html}"
+        );
     }
 
     let (status, _) = post(
@@ -299,7 +320,10 @@ async fn a_reissued_past_certificate_is_reissued_again_with_a_new_name_and_then_
     .await;
     let docs = documents(&app).await;
     assert_eq!(docs.len(), 2);
-    assert_eq!(docs[1].revocation_reason.as_deref(), Some("別人の記録と判明"));
+    assert_eq!(
+        docs[1].revocation_reason.as_deref(),
+        Some("別人の記録と判明")
+    );
     assert_eq!(audited(&app, "past_certificate_reissue").await, 2);
     assert_eq!(audited(&app, "past_certificate_revoke").await, 1);
     let revoke_entry = audit_log::Entity::find()
@@ -329,14 +353,25 @@ async fn a_reissue_needs_a_reason_and_a_whole_new_name_and_a_known_completion() 
     // The reason typed is kept; the missing name fields are named.
     assert!(html.contains("氏名変更"), "{html}");
     assert!(html.contains("f-given_name-error"), "{html}");
-    let (status, _) = post(&app, "/staff/past-completions/999999/reissue", &[("reason", "紛失")]).await;
+    let (status, _) = post(
+        &app,
+        "/staff/past-completions/999999/reissue",
+        &[("reason", "紛失")],
+    )
+    .await;
     assert_eq!(status, Status::NotFound);
-    assert_eq!(page(&app, "/staff/past-completions/999999").await.0, Status::NotFound);
+    assert_eq!(
+        page(&app, "/staff/past-completions/999999").await.0,
+        Status::NotFound
+    );
     for path in [
         "/staff/past-certificates/999999/reissue",
         "/staff/past-certificates/999999/revoke",
     ] {
-        assert_eq!(post(&app, path, &[("reason", "紛失")]).await.0, Status::NotFound);
+        assert_eq!(
+            post(&app, path, &[("reason", "紛失")]).await.0,
+            Status::NotFound
+        );
     }
     assert!(documents(&app).await.is_empty());
     assert_eq!(audited(&app, "past_certificate_reissue").await, 0);
@@ -393,7 +428,13 @@ async fn the_holder_downloads_the_reissue_from_my_page() {
     import(
         &app,
         &staff,
-        &[line("旧第0100号", "受講", "ジュコウ", "1960/5/5", &holder.email)],
+        &[line(
+            "旧第0100号",
+            "受講",
+            "ジュコウ",
+            "1960/5/5",
+            &holder.email,
+        )],
     )
     .await;
     let past = completion(&app, "旧第0100号").await;
