@@ -27,6 +27,7 @@ pub mod mail_preference;
 pub mod makeup_booking;
 pub mod outside_credit;
 pub mod password_reset;
+pub mod past_certificate;
 pub mod past_completion;
 pub mod session;
 pub mod session_instructor;

@@ -78,6 +78,7 @@ const JA: &[&str] = &[
     include_str!("locales/ja/payments.ftl"),
     include_str!("locales/ja/backoffice_tools.ftl"),
     include_str!("locales/ja/privacy.ftl"),
+    include_str!("locales/ja/past_certificates.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("locales/en/main.ftl"),
@@ -94,6 +95,7 @@ const EN: &[&str] = &[
     include_str!("locales/en/payments.ftl"),
     include_str!("locales/en/backoffice_tools.ftl"),
     include_str!("locales/en/privacy.ftl"),
+    include_str!("locales/en/past_certificates.ftl"),
 ];
 
 pub struct Catalogs {

@@ -26,8 +26,9 @@ pub struct CertificatePrint {
     pub provider_name: String,
     pub provider_address: String,
     pub provider_representative: String,
-    /// 再交付: the original number and its date of issue.
-    pub reissue_of: Option<(String, String)>,
+    /// 再交付: the original number and its date of issue (unknown for a
+    /// certificate issued before this system and imported).
+    pub reissue_of: Option<(String, Option<String>)>,
     /// 失効 (revoked) or superseded by a reissue: printed across the page.
     pub void_mark: Option<String>,
     /// `ABCD-EFGH-JKMN`
@@ -166,7 +167,12 @@ pub fn a4(c: &CertificatePrint) -> Result<Vec<u8>, PdfError> {
             9.5,
             right - left - mm(8.0),
             14.0,
-            &format!("本証明書は、{date}付けで交付した証明書番号 {number} の再交付です。"),
+            &match date {
+                Some(date) => {
+                    format!("本証明書は、{date}付けで交付した証明書番号 {number} の再交付です。")
+                }
+                None => format!("本証明書は、証明書番号 {number} の再交付です。"),
+            },
             black(),
         );
     }

@@ -131,7 +131,7 @@ impl<'r> Responder<'r, 'static> for VerifyReply {
     }
 }
 
-fn status_key(status: Standing) -> &'static str {
+pub(crate) fn status_key(status: Standing) -> &'static str {
     match status {
         Standing::Valid => "cert-status-valid",
         Standing::Revoked => "cert-status-revoked",
@@ -240,6 +240,9 @@ struct CertificateCard {
     status_label: String,
     reissue: bool,
     code: String,
+    /// Where the holder downloads it under `/my/` (a reissued past
+    /// completion lives apart from in-system certificates).
+    collection: &'static str,
 }
 
 fn card(lang: Lang, c: &certificate::Model) -> CertificateCard {
@@ -254,6 +257,7 @@ fn card(lang: Lang, c: &certificate::Model) -> CertificateCard {
         status_label: t(lang, status_key(status)),
         reissue: c.reissue_of.is_some(),
         code: numbering::display_code(&c.verification_code),
+        collection: "certificates",
     }
 }
 
@@ -265,11 +269,20 @@ async fn my_certificates(
     state: &State<AppState>,
 ) -> Result<Template, PageError> {
     let lang = shell.language;
-    let rows: Vec<CertificateCard> = certs::for_user(&state.db, user.id)
+    let mut rows: Vec<CertificateCard> = certs::for_user(&state.db, user.id)
         .await?
         .iter()
         .map(|c| card(lang, c))
         .collect();
+    // 再交付 of completions from before this system, after the others.
+    for row in crate::services::past_certificates::for_user(&state.db, user.id).await? {
+        let mut c = card(
+            lang,
+            &crate::services::past_certificates::as_certificate(&row),
+        );
+        c.collection = "past-certificates";
+        rows.push(c);
+    }
     Ok(Template::render(
         "certificates/my",
         context! { s: &shell, rows },

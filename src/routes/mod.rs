@@ -20,6 +20,7 @@ pub mod notification_pages;
 pub mod page_cache;
 pub mod pages;
 pub mod paging;
+pub mod past_certificate_pages;
 pub mod payment_documents;
 pub mod payment_pages;
 pub mod privacy_pages;
@@ -66,6 +67,7 @@ pub fn page_routes() -> Vec<Route> {
     routes.extend(receipt_register_pages::routes());
     routes.extend(report_pack_pages::routes());
     routes.extend(import_pages::routes());
+    routes.extend(past_certificate_pages::routes());
     routes.extend(privacy_pages::routes());
     routes
 }

@@ -450,7 +450,11 @@ async fn certified_title(
     }
 }
 
-fn statement_for(settings: &certificate_settings::Model, kind: &str, title: &str) -> String {
+pub(crate) fn statement_for(
+    settings: &certificate_settings::Model,
+    kind: &str,
+    title: &str,
+) -> String {
     let template = match kind {
         "helper" => &settings.statement_helper,
         "symposium" => &settings.statement_symposium,
@@ -460,22 +464,32 @@ fn statement_for(settings: &certificate_settings::Model, kind: &str, title: &str
 }
 
 /// What the signed token says about the holder and the course.
-struct Subject {
-    name: String,
-    course: String,
-    completed_on: NaiveDate,
+pub(crate) struct Subject {
+    pub name: String,
+    pub course: String,
+    pub completed_on: NaiveDate,
 }
 
-/// Numbers, codes, signs and inserts a prepared certificate in `txn`.
-async fn seal_and_insert(
+/// A drawn number, a new code and the signed token: what makes a document
+/// verifiable, the same for every kind of certificate.
+pub(crate) struct Seal {
+    pub period: i32,
+    pub seq: i32,
+    pub number: String,
+    pub code: String,
+    pub kid: String,
+    pub token: String,
+}
+
+/// Draws the number (inside `txn`), makes the code and signs.
+pub(crate) async fn seal(
     txn: &impl ConnectionTrait,
     signer: &Signer,
     series: &certificate_series::Model,
-    mut row: certificate::ActiveModel,
     subject: Subject,
     issued_on: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<certificate::Model, Error> {
+) -> Result<Seal, Error> {
     let (period, seq, number) = next_number(txn, series, issued_on).await?;
     let (kid, key) = signing::current_key(txn, &signer.secret, now).await?;
     let code = numbering::new_code();
@@ -488,16 +502,37 @@ async fn seal_and_insert(
         completed_on: subject.completed_on.format("%Y-%m-%d").to_string(),
         iat: now.timestamp(),
     };
+    let token = signing::sign(&kid, &key, &claims)?;
+    Ok(Seal {
+        period,
+        seq,
+        number,
+        code,
+        kid,
+        token,
+    })
+}
+
+/// Numbers, codes, signs and inserts a prepared certificate in `txn`.
+async fn seal_and_insert(
+    txn: &impl ConnectionTrait,
+    signer: &Signer,
+    series: &certificate_series::Model,
+    mut row: certificate::ActiveModel,
+    subject: Subject,
+    issued_on: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<certificate::Model, Error> {
+    let sealed = seal(txn, signer, series, subject, issued_on, now).await?;
     row.series_id = Set(series.id);
-    row.period = Set(period);
-    row.seq = Set(seq);
-    row.number = Set(number);
+    row.period = Set(sealed.period);
+    row.seq = Set(sealed.seq);
+    row.number = Set(sealed.number);
     row.issued_on = Set(issued_on);
     row.issued_at = Set(now);
-    row.verification_code = Set(code);
-    row.signing_kid = Set(kid.clone());
-    let token = signing::sign(&kid, &key, &claims)?;
-    row.signed_token = Set(token);
+    row.verification_code = Set(sealed.code);
+    row.signing_kid = Set(sealed.kid);
+    row.signed_token = Set(sealed.token);
     row.insert(txn).await.map_err(|e| {
         if is_unique_violation(&e) {
             Error::Conflict("err-cert-exists")
@@ -789,7 +824,7 @@ pub struct NameChange {
     pub given_name_kana: String,
 }
 
-fn check_reason(reason: &str) -> Result<String, Error> {
+pub(crate) fn check_reason(reason: &str) -> Result<String, Error> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::invalid("reason", "err-required"));
@@ -798,6 +833,24 @@ fn check_reason(reason: &str) -> Result<String, Error> {
         return Err(Error::invalid("reason", "err-too-long"));
     }
     Ok(reason.to_string())
+}
+
+/// A new 氏名 must be a whole, valid name: all four fields.
+pub(crate) fn check_name_change(n: &NameChange) -> Result<(), Error> {
+    let errors: Vec<DomainError> = [
+        PersonName::parse("family_name", &n.family_name).err(),
+        PersonName::parse("given_name", &n.given_name).err(),
+        Kana::parse("family_name_kana", &n.family_name_kana).err(),
+        Kana::parse("given_name_kana", &n.given_name_kana).err(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Validation(errors))
+    }
 }
 
 /// The ledger note on a reissue fee (再交付手数料).
@@ -815,24 +868,9 @@ pub async fn reissue(
     now: DateTime<Utc>,
 ) -> Result<certificate::Model, Error> {
     let reason = check_reason(reason)?;
-    let name = match name {
-        Some(n) => {
-            let errors: Vec<DomainError> = [
-                PersonName::parse("family_name", &n.family_name).err(),
-                PersonName::parse("given_name", &n.given_name).err(),
-                Kana::parse("family_name_kana", &n.family_name_kana).err(),
-                Kana::parse("given_name_kana", &n.given_name_kana).err(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            if !errors.is_empty() {
-                return Err(Error::Validation(errors));
-            }
-            Some(n)
-        }
-        None => None,
-    };
+    if let Some(n) = name {
+        check_name_change(n)?;
+    }
     let txn = crate::db::begin_write(db).await?;
     let old = certificate::Entity::find_by_id(certificate_id)
         .one(&txn)
@@ -1051,11 +1089,14 @@ pub struct Verification {
 /// Looks a code up. Unknown and malformed codes are both `NotFound`.
 pub async fn verify(conn: &impl ConnectionTrait, raw_code: &str) -> Result<Verification, Error> {
     let code = numbering::normalize_code(raw_code).ok_or(Error::NotFound)?;
-    let row = certificate::Entity::find()
-        .filter(certificate::COLUMN.verification_code.eq(code))
+    let found = certificate::Entity::find()
+        .filter(certificate::COLUMN.verification_code.eq(code.as_str()))
         .one(conn)
-        .await?
-        .ok_or(Error::NotFound)?;
+        .await?;
+    let Some(row) = found else {
+        // A 再交付 of a past completion is verified the same way.
+        return super::past_certificates::verify(conn, &code).await;
+    };
     let mut current = None;
     let mut next = row.superseded_by;
     // Follow the chain of reissues to the newest (bounded: chains are short).
@@ -1068,14 +1109,22 @@ pub async fn verify(conn: &impl ConnectionTrait, raw_code: &str) -> Result<Verif
             numbering::display_code(&newer.verification_code),
         ));
     }
-    Ok(Verification {
+    Ok(verification_of(row, current))
+}
+
+/// The public answer for a document, whichever table it lives in.
+pub(crate) fn verification_of(
+    row: certificate::Model,
+    current: Option<(String, String)>,
+) -> Verification {
+    Verification {
         status: Standing::of(&row),
         number: row.number,
         course: row.course_title,
         completed_on: row.completed_on,
         holder: numbering::masked_holder(&row.family_name),
         current,
-    })
+    }
 }
 
 /// The document for a record: everything printed comes from the row, so a
@@ -1115,7 +1164,7 @@ pub fn print_of(row: &certificate::Model, signer: &Signer) -> CertificatePrint {
         reissue_of: row
             .original_number
             .clone()
-            .zip(row.original_issued_on.map(date)),
+            .map(|number| (number, row.original_issued_on.map(date))),
         void_mark,
         verification_code: numbering::display_code(&row.verification_code),
         qr_payload: format!("{verify_url}?t={}", row.signed_token),

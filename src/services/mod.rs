@@ -23,6 +23,7 @@ pub mod makeup_offers;
 pub mod member_numbers;
 pub mod notifications;
 pub mod outbox;
+pub mod past_certificates;
 pub mod payment_mails;
 pub mod payment_reports;
 pub mod payment_rows;

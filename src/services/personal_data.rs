@@ -183,6 +183,29 @@ pub async fn export(
             })
         })
         .collect();
+    // 再交付 of completions from before this system are theirs too.
+    let past: Vec<Value> = super::past_certificates::for_user(conn, user_id)
+        .await?
+        .into_iter()
+        .rev()
+        .map(|p| {
+            let c = super::past_certificates::as_certificate(&p);
+            json!({
+                "number": c.number,
+                "enrollment_id": null,
+                "original_number": p.original_number,
+                "course_title": c.course_title,
+                "family_name": c.family_name,
+                "given_name": c.given_name,
+                "birth_date": c.birth_date,
+                "completed_on": c.completed_on,
+                "issued_on": c.issued_on,
+                "status": super::certificates::Standing::of(&c).as_str(),
+                "verification_code": super::certificates::numbering::display_code(&c.verification_code),
+            })
+        })
+        .collect();
+    let certificates: Vec<Value> = certificates.into_iter().chain(past).collect();
     let mails: Vec<Value> = mail_outbox::Entity::find()
         .filter(mail_outbox::COLUMN.to_address.eq(u.email.as_str()))
         .order_by_asc(mail_outbox::Column::Id)

@@ -28,6 +28,7 @@ mod navigation;
 mod notifications;
 mod on_demand_fees;
 mod page_cache;
+mod past_reissue;
 mod payments;
 mod payments_more;
 mod payments_support;

@@ -1,0 +1,25 @@
+# Reissuing certificates of imported past completions
+nav-past-completions = Past completions
+past-title = Past completions
+past-lead = Certificates issued before this system, recorded by import. Find a person by name, furigana, certificate number or birth date, and reissue.
+past-search-label = Find a past completion
+past-field-q = Name, furigana or certificate number
+past-hint-q = Words separated by spaces must all match. Hiragana works too.
+past-field-birth-date = Date of birth
+past-col-name = Name
+past-empty = No past completion matches.
+past-back = Back to past completions
+past-field-original-number = Original certificate number
+past-field-designation = Designation number
+past-field-account = Account
+past-account-linked = Yes (the reissued certificate shows on the holder's My page)
+past-account-none = None
+past-documents = Reissued certificates
+past-documents-empty = Not reissued yet.
+past-reissue-lead = Reissues with a new certificate number and verification code. The document says "reissue" and prints the original number.
+past-reissue-current = Reissues the current certificate again. The current one becomes "reissued".
+past-hint-reason = E.g. lost, damaged, name change (for a name change, enter the new name below)
+past-flash-reissued = Reissued certificate { $number } issued.
+err-past-reason-required = Enter the reason.
+err-past-search-too-long = The search is too long (up to 5 words, 100 characters).
+err-past-cert-exists = This person already has a current reissued certificate. Reissue that one.

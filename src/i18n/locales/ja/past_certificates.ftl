@@ -1,0 +1,25 @@
+# 過去の修了者（取込）の再交付
+nav-past-completions = 過去の修了者
+past-title = 過去の修了者
+past-lead = 取込で登録した、このシステムより前に交付した修了証明書の一覧です。氏名・フリガナ・証明書番号・生年月日で探し、再交付できます。
+past-search-label = 過去の修了者を探す
+past-field-q = 氏名・フリガナ・証明書番号
+past-hint-q = 空白で区切ると、すべての語に当てはまる人を表示します。ひらがなでも探せます。
+past-field-birth-date = 生年月日
+past-col-name = 氏名
+past-empty = 当てはまる修了者はいません。
+past-back = 過去の修了者の一覧へ戻る
+past-field-original-number = 元の証明書番号
+past-field-designation = 指定番号
+past-field-account = アカウント
+past-account-linked = あり（本人のマイページに再交付した証明書が表示されます）
+past-account-none = なし
+past-documents = 再交付した証明書
+past-documents-empty = まだ再交付していません。
+past-reissue-lead = 新しい証明書番号と照合コードで再交付します。証明書には「再交付」と元の証明書番号が印字されます。
+past-reissue-current = 現在有効な証明書をもう一度再交付します。今の証明書は「再交付済」になります。
+past-hint-reason = 例：紛失、汚損、氏名変更（氏名変更のときは下に新しい氏名を入力してください）
+past-flash-reissued = 再交付の証明書 { $number } を発行しました。
+err-past-reason-required = 理由を入力してください。
+err-past-search-too-long = 検索語が長すぎます（5語・100文字まで）。
+err-past-cert-exists = この修了者にはすでに有効な再交付の証明書があります。その証明書から再交付してください。
