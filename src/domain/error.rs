@@ -31,6 +31,10 @@ mod tests {
     const KEYS: &[&str] = &[
         "err-required",
         "err-too-long",
+        "err-too-long-100",
+        "err-too-long-200",
+        "err-too-long-300",
+        "err-too-long-500",
         "err-name-invalid-char",
         "err-name-halfwidth-kana",
         "err-kana-hiragana",

@@ -205,7 +205,12 @@ pub async fn save_settings(
         ("statement_symposium", &input.statement_symposium, 300),
     ] {
         if text.chars().count() > max {
-            errors.push(DomainError::new(field, "err-too-long"));
+            let key = match max {
+                100 => "err-too-long-100",
+                200 => "err-too-long-200",
+                _ => "err-too-long-300",
+            };
+            errors.push(DomainError::new(field, key));
         }
     }
     for (field, text) in [
@@ -830,7 +835,7 @@ pub(crate) fn check_reason(reason: &str) -> Result<String, Error> {
         return Err(Error::invalid("reason", "err-required"));
     }
     if reason.chars().count() > 500 {
-        return Err(Error::invalid("reason", "err-too-long"));
+        return Err(Error::invalid("reason", "err-too-long-500"));
     }
     Ok(reason.to_string())
 }

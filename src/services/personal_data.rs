@@ -7,7 +7,7 @@
 //! enrollments) and the money ledger keep the name for
 //! `personal_data_retention_years`, because the prefecture and the tax
 //! office may ask for them; amounts are never touched.
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::prelude::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait,
@@ -22,7 +22,8 @@ use crate::domain::personal_data::{self as rules, Blocker, EnrollmentFacts, MASK
 use crate::domain::Role;
 use crate::entities::{
     attendance, calendar_feed, certificate, course, course_question, deletion_request, enrollment,
-    idempotency_key, login_failure, mail_outbox, mail_preference, password_reset, session, user,
+    idempotency_key, login_failure, mail_outbox, mail_preference, password_reset, past_certificate,
+    past_completion, session, user,
 };
 use crate::error::Error;
 
@@ -733,23 +734,38 @@ async fn mask_one(
         .filter(certificate::COLUMN.user_id.eq(user_id))
         .all(&txn)
         .await?;
-    if !certificates.is_empty() {
+    let past = past_certificate::Entity::find()
+        .filter(past_certificate::COLUMN.user_id.eq(user_id))
+        .all(&txn)
+        .await?;
+    if !certificates.is_empty() || !past.is_empty() {
         let secret = config
             .resolve_jwt_secret(!cfg!(debug_assertions))
             .map_err(|e| Error::Internal(e.to_string()))?;
         let (kid, key) = super::certificates::signing::current_key(&txn, &secret, now).await?;
         let issuer = config.public_base_url.trim_end_matches('/').to_string();
-        for c in certificates {
+        // The verification page shows the family name and the masked given
+        // name; the signed token says the same, so it is signed again.
+        let masked_token = |number: &str, code: &str, family: &str, course: &str, on: NaiveDate| {
             let claims = super::certificates::signing::CertificateClaims {
                 iss: issuer.clone(),
-                sub: c.number.clone(),
-                code: c.verification_code.clone(),
-                name: format!("{} {MASK}", c.family_name),
-                course: c.course_title.clone(),
-                completed_on: c.completed_on.format("%Y-%m-%d").to_string(),
+                sub: number.to_string(),
+                code: code.to_string(),
+                name: format!("{family} {MASK}"),
+                course: course.to_string(),
+                completed_on: on.format("%Y-%m-%d").to_string(),
                 iat: now.timestamp(),
             };
-            let token = super::certificates::signing::sign(&kid, &key, &claims)?;
+            super::certificates::signing::sign(&kid, &key, &claims)
+        };
+        for c in certificates {
+            let token = masked_token(
+                &c.number,
+                &c.verification_code,
+                &c.family_name,
+                &c.course_title,
+                c.completed_on,
+            )?;
             let mut active: certificate::ActiveModel = c.into();
             active.given_name = Set(MASK.into());
             active.given_name_kana = Set(MASK.into());
@@ -758,7 +774,34 @@ async fn mask_one(
             active.signed_token = Set(token);
             active.update(&txn).await?;
         }
+        for c in past {
+            let token = masked_token(
+                &c.number,
+                &c.verification_code,
+                &c.family_name,
+                &c.course_title,
+                c.completed_on,
+            )?;
+            let mut active: past_certificate::ActiveModel = c.into();
+            active.given_name = Set(MASK.into());
+            active.given_name_kana = Set(MASK.into());
+            active.birth_date = Set(None);
+            active.signing_kid = Set(kid.clone());
+            active.signed_token = Set(token);
+            active.update(&txn).await?;
+        }
     }
+    // The imported record behind those reissues: same names, same period.
+    past_completion::Entity::update_many()
+        .col_expr(past_completion::Column::GivenName, Expr::value(MASK))
+        .col_expr(past_completion::Column::GivenNameKana, Expr::value(MASK))
+        .col_expr(
+            past_completion::Column::BirthDate,
+            Expr::value(Option::<NaiveDate>::None),
+        )
+        .filter(past_completion::COLUMN.user_id.eq(user_id))
+        .exec(&txn)
+        .await?;
     // Names only: amounts, dates and methods stay, so every total is unchanged.
     ledger_entry::Entity::update_many()
         .col_expr(ledger_entry::Column::PayerName, Expr::value(MASK))

@@ -17,7 +17,7 @@ const HEADINGS: &str = "修了証明書番号,氏名（姓）,氏名（名）,�
 
 /// Imports past completions through the import service, as the confirmed
 /// upload on /staff/import does.
-async fn import(app: &TestApp, staff: &Account, lines: &[String]) {
+pub(crate) async fn import(app: &TestApp, staff: &Account, lines: &[String]) {
     let csv = format!("{HEADINGS}{}", lines.concat());
     let state = app.state();
     let now = state.clock.now();
@@ -38,13 +38,13 @@ async fn import(app: &TestApp, staff: &Account, lines: &[String]) {
     assert!(done.is_ok(), "the file is accepted");
 }
 
-fn line(number: &str, family: &str, kana: &str, birth: &str, email: &str) -> String {
+pub(crate) fn line(number: &str, family: &str, kana: &str, birth: &str, email: &str) -> String {
     format!(
         "{number},{family},花子,{kana},ハナコ,{birth},介護職員初任者研修課程,東京都指令第1号,平成30年3月31日,{email}\r\n"
     )
 }
 
-async fn completion(app: &TestApp, number: &str) -> past_completion::Model {
+pub(crate) async fn completion(app: &TestApp, number: &str) -> past_completion::Model {
     past_completion::Entity::find()
         .filter(past_completion::Column::CertificateNumber.eq(number))
         .one(&app.state().db)
@@ -53,7 +53,7 @@ async fn completion(app: &TestApp, number: &str) -> past_completion::Model {
         .expect("imported")
 }
 
-async fn documents(app: &TestApp) -> Vec<past_certificate::Model> {
+pub(crate) async fn documents(app: &TestApp) -> Vec<past_certificate::Model> {
     past_certificate::Entity::find()
         .order_by_asc(past_certificate::Column::Id)
         .all(&app.state().db)

@@ -720,3 +720,81 @@ async fn a_trainee_asks_on_the_account_page_and_staff_carry_it_out_on_theirs() {
         .unwrap();
     assert!(!html.contains(&f.trainee.email), "the address is gone");
 }
+
+/// A certificate from before this system, reissued here for the same person,
+/// is kept and masked on the same terms as the ones issued here.
+#[rocket::async_test]
+async fn the_retention_job_masks_reissued_past_certificates_and_their_imported_record_too() {
+    use crate::past_reissue::{completion, documents, import, line};
+    let app = spawn().await;
+    let f = fixture(&app).await;
+    let state = app.state();
+    let db = &state.db;
+    import(
+        &app,
+        &f.staff,
+        &[line(
+            "旧第0200号",
+            "山田",
+            "ヤマダ",
+            "1960/5/5",
+            &f.trainee.email,
+        )],
+    )
+    .await;
+    let past = completion(&app, "旧第0200号").await;
+    assert_eq!(past.user_id, Some(f.trainee.id));
+    app.login_page(&f.staff).await;
+    let csrf = app.csrf().await;
+    let reissued = app
+        .post_form(
+            &format!("/staff/past-completions/{}/reissue", past.id),
+            &[("csrf_token", &csrf), ("reason", "紛失")],
+        )
+        .await;
+    assert_eq!(reissued.status(), Status::SeeOther);
+    let doc = documents(&app).await.remove(0);
+    assert_eq!(doc.given_name, "花子");
+
+    move_past(&app, f.course_ends_on, 1);
+    delete_through_the_api(&app, &f).await;
+    let years = state.config.personal_data_retention_years as i32;
+    let until = f
+        .course_ends_on
+        .with_year(f.course_ends_on.year() + years)
+        .unwrap();
+    move_past(&app, until, 2);
+    let masked =
+        kouza::services::personal_data::mask_retained(db, &state.config, state.clock.now())
+            .await
+            .unwrap();
+    assert_eq!(masked, 1);
+
+    let doc = documents(&app).await.remove(0);
+    assert_eq!(
+        (
+            doc.family_name.as_str(),
+            doc.given_name.as_str(),
+            doc.given_name_kana.as_str()
+        ),
+        ("山田", "○○", "○○")
+    );
+    assert_eq!(doc.birth_date, None);
+    let keys = kouza::services::certificates::signing::published(db)
+        .await
+        .unwrap();
+    let claims = kouza::services::certificates::signing::verify(&doc.signed_token, &keys)
+        .expect("re-signed with a valid signature");
+    assert_eq!(claims.name, "山田 ○○");
+    let verified = verify_json(&app, &doc.verification_code).await;
+    assert_eq!(verified["status"], "valid", "{verified}");
+    let past = completion(&app, "旧第0200号").await;
+    assert_eq!(
+        (
+            past.given_name.as_str(),
+            past.given_name_kana.as_str(),
+            past.birth_date
+        ),
+        ("○○", "○○", None)
+    );
+}

@@ -5,6 +5,10 @@
 
 err-required = This field is required.
 err-too-long = Please enter at most 50 characters.
+err-too-long-100 = Please enter at most 100 characters.
+err-too-long-200 = Please enter at most 200 characters.
+err-too-long-300 = Please enter at most 300 characters.
+err-too-long-500 = Please enter at most 500 characters.
 
 ## Names
 
