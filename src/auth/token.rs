@@ -180,6 +180,16 @@ mod tests {
     }
 
     #[test]
+    fn two_tokens_issued_in_the_same_second_differ() {
+        // Logging out of one revokes that token only, so two sessions of one
+        // person started together must not be the same string.
+        let now = Utc::now();
+        let (a, b) = (keys().issue(1, 0, now), keys().issue(1, 0, now));
+        assert_ne!(a, b);
+        assert_eq!(keys().verify(&a, now).unwrap().sub, "1");
+    }
+
+    #[test]
     fn garbage_is_rejected() {
         assert!(keys().verify("", Utc::now()).is_none());
         assert!(keys().verify("a.b.c", Utc::now()).is_none());

@@ -22,10 +22,7 @@ pub async fn revoke(
         .filter(revoked_session::COLUMN.expires_at.lt(now))
         .exec(conn)
         .await?;
-    let expires_at = Utc
-        .timestamp_opt(expires_at, 0)
-        .single()
-        .unwrap_or(now);
+    let expires_at = Utc.timestamp_opt(expires_at, 0).single().unwrap_or(now);
     let row = revoked_session::ActiveModel {
         token_hash: sea_orm::Set(hash_secret(token)),
         expires_at: sea_orm::Set(expires_at),

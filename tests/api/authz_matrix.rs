@@ -51,131 +51,681 @@ const TABLE: &[(&str, &str, Names, &str)] = &[
     // A logged-in person applies for a course.
     ("GET", "/courses/<id>/apply", Names::Course, "user"),
     ("POST", "/courses/<id>/apply", Names::Course, "user"),
-    ("POST", "/api/v1/courses/<id>/enrollments", Names::Course, "user"),
+    (
+        "POST",
+        "/api/v1/courses/<id>/enrollments",
+        Names::Course,
+        "user",
+    ),
     // The trainee's own pages.
-    ("GET", "/my/certificates/<id>/pdf", Names::Certificate, "owner|staff|admin"),
-    ("POST", "/my/enrollments/<id>/accept", Names::Enrollment, "owner"),
-    ("POST", "/my/enrollments/<id>/cancel", Names::Enrollment, "owner"),
-    ("GET", "/my/enrollments/<id>/schedule.ics", Names::Enrollment, "owner"),
-    ("GET", "/my/enrollments/<id>/progress", Names::Enrollment, "owner"),
-    ("GET", "/my/enrollments/<id>/qr.svg", Names::Enrollment, "owner"),
+    (
+        "GET",
+        "/my/certificates/<id>/pdf",
+        Names::Certificate,
+        "owner|staff|admin",
+    ),
+    (
+        "POST",
+        "/my/enrollments/<id>/accept",
+        Names::Enrollment,
+        "owner",
+    ),
+    (
+        "POST",
+        "/my/enrollments/<id>/cancel",
+        Names::Enrollment,
+        "owner",
+    ),
+    (
+        "GET",
+        "/my/enrollments/<id>/schedule.ics",
+        Names::Enrollment,
+        "owner",
+    ),
+    (
+        "GET",
+        "/my/enrollments/<id>/progress",
+        Names::Enrollment,
+        "owner",
+    ),
+    (
+        "GET",
+        "/my/enrollments/<id>/qr.svg",
+        Names::Enrollment,
+        "owner",
+    ),
     // Staff see any trainee's payment page and certificate (they hold all of them).
-    ("GET", "/payments/<id>", Names::Enrollment, "owner|staff|admin"),
-    ("POST", "/payments/<id>/checkout", Names::Enrollment, "owner"),
-    ("GET", "/payments/<id>/success", Names::Enrollment, "owner|staff|admin"),
-    ("GET", "/payments/<id>/cancelled", Names::Enrollment, "owner|staff|admin"),
+    (
+        "GET",
+        "/payments/<id>",
+        Names::Enrollment,
+        "owner|staff|admin",
+    ),
+    (
+        "POST",
+        "/payments/<id>/checkout",
+        Names::Enrollment,
+        "owner",
+    ),
+    (
+        "GET",
+        "/payments/<id>/success",
+        Names::Enrollment,
+        "owner|staff|admin",
+    ),
+    (
+        "GET",
+        "/payments/<id>/cancelled",
+        Names::Enrollment,
+        "owner|staff|admin",
+    ),
     ("GET", "/receipts/<id>", Names::Receipt, "owner|staff|admin"),
-    ("GET", "/receipts/<id>/pdf", Names::Receipt, "owner|staff|admin"),
+    (
+        "GET",
+        "/receipts/<id>/pdf",
+        Names::Receipt,
+        "owner|staff|admin",
+    ),
     // The instructor's sessions.
-    ("GET", "/instructor/sessions/<id>", Names::Session, "instructor|staff|admin"),
-    ("POST", "/instructor/sessions/<id>", Names::Session, "instructor|staff|admin"),
-    ("GET", "/instructor/sessions/<id>/code", Names::Session, "instructor|staff|admin"),
-    ("GET", "/instructor/sessions/<id>/history", Names::Session, "instructor|staff|admin"),
+    (
+        "GET",
+        "/instructor/sessions/<id>",
+        Names::Session,
+        "instructor|staff|admin",
+    ),
+    (
+        "POST",
+        "/instructor/sessions/<id>",
+        Names::Session,
+        "instructor|staff|admin",
+    ),
+    (
+        "GET",
+        "/instructor/sessions/<id>/code",
+        Names::Session,
+        "instructor|staff|admin",
+    ),
+    (
+        "GET",
+        "/instructor/sessions/<id>/history",
+        Names::Session,
+        "instructor|staff|admin",
+    ),
     // Staff pages.
-    ("GET", "/staff/certificates/<id>/pdf", Names::Certificate, "staff|admin"),
-    ("POST", "/staff/certificates/<id>/reissue", Names::Certificate, "staff|admin"),
-    ("POST", "/staff/certificates/<id>/revoke", Names::Certificate, "staff|admin"),
+    (
+        "GET",
+        "/staff/certificates/<id>/pdf",
+        Names::Certificate,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/certificates/<id>/reissue",
+        Names::Certificate,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/certificates/<id>/revoke",
+        Names::Certificate,
+        "staff|admin",
+    ),
     ("GET", "/staff/courses/<id>", Names::Course, "staff|admin"),
     ("POST", "/staff/courses/<id>", Names::Course, "staff|admin"),
-    ("GET", "/staff/courses/<id>/assessments", Names::Course, "staff|admin"),
-    ("GET", "/staff/courses/<id>/assessments.csv", Names::Course, "staff|admin"),
-    ("GET", "/staff/courses/<id>/attendance", Names::Course, "staff|admin"),
-    ("GET", "/staff/courses/<id>/attendance.csv", Names::Course, "staff|admin"),
-    ("GET", "/staff/courses/<id>/attendance/print", Names::Course, "staff|admin"),
-    ("GET", "/staff/courses/<id>/cancel", Names::Course, "staff|admin"),
-    ("POST", "/staff/courses/<id>/cancel", Names::Course, "staff|admin"),
-    ("POST", "/staff/courses/<id>/capacity", Names::Course, "staff|admin"),
-    ("GET", "/staff/courses/<id>/certificates", Names::Course, "staff|admin"),
-    ("POST", "/staff/courses/<id>/certificates/issue-all", Names::Course, "staff|admin"),
-    ("GET", "/staff/courses/<id>/check-in", Names::Course, "staff|admin"),
-    ("POST", "/staff/courses/<id>/check-in", Names::Course, "staff|admin"),
-    ("POST", "/staff/courses/<id>/check-in/walk-in", Names::Course, "staff|admin"),
-    ("GET", "/staff/courses/<id>/completers", Names::Course, "staff|admin"),
-    ("GET", "/staff/courses/<id>/completers.csv", Names::Course, "staff|admin"),
-    ("GET", "/staff/courses/<id>/enrollments", Names::Course, "staff|admin"),
-    ("POST", "/staff/courses/<id>/enrollments", Names::Course, "staff|admin"),
-    ("POST", "/staff/courses/<id>/fees", Names::Course, "staff|admin"),
-    ("GET", "/staff/courses/<id>/makeup", Names::Course, "staff|admin"),
-    ("POST", "/staff/courses/<id>/makeup", Names::Course, "staff|admin"),
-    ("GET", "/staff/courses/<id>/message", Names::Course, "staff|admin"),
-    ("POST", "/staff/courses/<id>/message", Names::Course, "staff|admin"),
-    ("POST", "/staff/courses/<id>/message/preview", Names::Course, "staff|admin"),
-    ("POST", "/staff/courses/<id>/questions", Names::Course, "staff|admin"),
-    ("GET", "/staff/courses/<id>/report-pack.zip", Names::Course, "staff|admin"),
-    ("GET", "/staff/courses/<id>/schedule", Names::Course, "staff|admin"),
-    ("POST", "/staff/courses/<id>/schedule/generate", Names::Course, "staff|admin"),
-    ("POST", "/staff/courses/<id>/sessions", Names::Course, "staff|admin"),
-    ("POST", "/staff/courses/<id>/status", Names::Course, "staff|admin"),
-    ("POST", "/staff/courses/<id>/subjects", Names::Course, "staff|admin"),
-    ("GET", "/staff/enrollments/<id>", Names::Enrollment, "staff|admin"),
-    ("POST", "/staff/enrollments/<id>/approve", Names::Enrollment, "staff|admin"),
-    ("POST", "/staff/enrollments/<id>/assessments", Names::Enrollment, "staff|admin"),
-    ("GET", "/staff/enrollments/<id>/attendance", Names::Enrollment, "staff|admin"),
-    ("POST", "/staff/enrollments/<id>/cancel", Names::Enrollment, "staff|admin"),
-    ("POST", "/staff/enrollments/<id>/certificate", Names::Enrollment, "staff|admin"),
-    ("POST", "/staff/enrollments/<id>/member-number/verify", Names::Enrollment, "staff|admin"),
-    ("POST", "/staff/enrollments/<id>/outside-credits", Names::Enrollment, "staff|admin"),
-    ("POST", "/staff/enrollments/<id>/payments", Names::Enrollment, "staff|admin"),
-    ("POST", "/staff/enrollments/<id>/refunds", Names::Enrollment, "staff|admin"),
-    ("POST", "/staff/enrollments/<id>/reject", Names::Enrollment, "staff|admin"),
-    ("POST", "/staff/enrollments/<id>/special-care", Names::Enrollment, "staff|admin"),
-    ("POST", "/staff/enrollments/<id>/transfer", Names::Enrollment, "staff|admin"),
+    (
+        "GET",
+        "/staff/courses/<id>/assessments",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/courses/<id>/assessments.csv",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/courses/<id>/attendance",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/courses/<id>/attendance.csv",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/courses/<id>/attendance/print",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/courses/<id>/cancel",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/courses/<id>/cancel",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/courses/<id>/capacity",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/courses/<id>/certificates",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/courses/<id>/certificates/issue-all",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/courses/<id>/check-in",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/courses/<id>/check-in",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/courses/<id>/check-in/walk-in",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/courses/<id>/completers",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/courses/<id>/completers.csv",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/courses/<id>/enrollments",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/courses/<id>/enrollments",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/courses/<id>/fees",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/courses/<id>/makeup",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/courses/<id>/makeup",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/courses/<id>/message",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/courses/<id>/message",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/courses/<id>/message/preview",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/courses/<id>/questions",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/courses/<id>/report-pack.zip",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/courses/<id>/schedule",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/courses/<id>/schedule/generate",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/courses/<id>/sessions",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/courses/<id>/status",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/courses/<id>/subjects",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/enrollments/<id>",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/enrollments/<id>/approve",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/enrollments/<id>/assessments",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/enrollments/<id>/attendance",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/enrollments/<id>/cancel",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/enrollments/<id>/certificate",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/enrollments/<id>/member-number/verify",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/enrollments/<id>/outside-credits",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/enrollments/<id>/payments",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/enrollments/<id>/refunds",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/enrollments/<id>/reject",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/enrollments/<id>/special-care",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/enrollments/<id>/transfer",
+        Names::Enrollment,
+        "staff|admin",
+    ),
     ("GET", "/staff/import/<id>", Names::Nothing, "staff|admin"),
-    ("POST", "/staff/import/<id>/run", Names::Nothing, "staff|admin"),
-    ("POST", "/staff/mail-delivery/<id>/retry", Names::Outbox, "staff|admin"),
-    ("POST", "/staff/payments/bank-lines/<id>/confirm", Names::Nothing, "staff|admin"),
-    ("POST", "/staff/payments/reviews/<id>/approve-top-up", Names::Nothing, "staff|admin"),
-    ("POST", "/staff/payments/reviews/<id>/dismiss", Names::Nothing, "staff|admin"),
-    ("POST", "/staff/personal-data/<id>/complete", Names::DeletionRequest, "staff|admin"),
-    ("GET", "/staff/sessions/<id>/edit", Names::Session, "staff|admin"),
-    ("POST", "/staff/sessions/<id>", Names::Session, "staff|admin"),
-    ("POST", "/staff/sessions/<id>/cancel", Names::Session, "staff|admin"),
+    (
+        "POST",
+        "/staff/import/<id>/run",
+        Names::Nothing,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/mail-delivery/<id>/retry",
+        Names::Outbox,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/payments/bank-lines/<id>/confirm",
+        Names::Nothing,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/payments/reviews/<id>/approve-top-up",
+        Names::Nothing,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/payments/reviews/<id>/dismiss",
+        Names::Nothing,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/personal-data/<id>/complete",
+        Names::DeletionRequest,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/sessions/<id>/edit",
+        Names::Session,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/sessions/<id>",
+        Names::Session,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/sessions/<id>/cancel",
+        Names::Session,
+        "staff|admin",
+    ),
     // Admin pages.
     ("POST", "/admin/users/<id>/role", Names::User, "admin"),
-    ("POST", "/admin/certificates/series/<id>", Names::Series, "admin"),
+    (
+        "POST",
+        "/admin/certificates/series/<id>",
+        Names::Series,
+        "admin",
+    ),
     // API: enrollments and what hangs off them.
-    ("GET", "/api/v1/enrollments/<id>", Names::Enrollment, "owner|staff|admin"),
-    ("POST", "/api/v1/enrollments/<id>/cancel", Names::Enrollment, "owner|staff|admin"),
-    ("POST", "/api/v1/enrollments/<id>/accept-offer", Names::Enrollment, "owner"),
-    ("POST", "/api/v1/enrollments/<id>/approve", Names::Enrollment, "staff|admin"),
-    ("POST", "/api/v1/enrollments/<id>/reject", Names::Enrollment, "staff|admin"),
-    ("POST", "/api/v1/enrollments/<id>/transfer", Names::Enrollment, "staff|admin"),
+    (
+        "GET",
+        "/api/v1/enrollments/<id>",
+        Names::Enrollment,
+        "owner|staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/enrollments/<id>/cancel",
+        Names::Enrollment,
+        "owner|staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/enrollments/<id>/accept-offer",
+        Names::Enrollment,
+        "owner",
+    ),
+    (
+        "POST",
+        "/api/v1/enrollments/<id>/approve",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/enrollments/<id>/reject",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/enrollments/<id>/transfer",
+        Names::Enrollment,
+        "staff|admin",
+    ),
     // Instructors see progress on their session's roster, not per enrollment.
-    ("GET", "/api/v1/enrollments/<id>/progress", Names::Enrollment, "owner|staff|admin"),
-    ("POST", "/api/v1/enrollments/<id>/assessments", Names::Enrollment, "instructor|staff|admin"),
-    ("POST", "/api/v1/enrollments/<id>/outside-credits", Names::Enrollment, "staff|admin"),
-    ("POST", "/api/v1/enrollments/<id>/certificate", Names::Enrollment, "staff|admin"),
-    ("POST", "/api/v1/enrollments/<id>/member-number/verify", Names::Enrollment, "staff|admin"),
-    ("POST", "/api/v1/enrollments/<id>/payments", Names::Enrollment, "staff|admin"),
-    ("POST", "/api/v1/enrollments/<id>/checkout", Names::Enrollment, "owner"),
-    ("POST", "/api/v1/enrollments/<id>/refunds", Names::Enrollment, "staff|admin"),
-    ("GET", "/api/v1/enrollments/<id>/ledger", Names::Enrollment, "owner|staff|admin"),
-    ("GET", "/api/v1/enrollments/<id>/special-care", Names::Enrollment, "staff|admin"),
+    (
+        "GET",
+        "/api/v1/enrollments/<id>/progress",
+        Names::Enrollment,
+        "owner|staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/enrollments/<id>/assessments",
+        Names::Enrollment,
+        "instructor|staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/enrollments/<id>/outside-credits",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/enrollments/<id>/certificate",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/enrollments/<id>/member-number/verify",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/enrollments/<id>/payments",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/enrollments/<id>/checkout",
+        Names::Enrollment,
+        "owner",
+    ),
+    (
+        "POST",
+        "/api/v1/enrollments/<id>/refunds",
+        Names::Enrollment,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/api/v1/enrollments/<id>/ledger",
+        Names::Enrollment,
+        "owner|staff|admin",
+    ),
+    (
+        "GET",
+        "/api/v1/enrollments/<id>/special-care",
+        Names::Enrollment,
+        "staff|admin",
+    ),
     // API: sessions.
-    ("GET", "/api/v1/sessions/<id>/roster", Names::Session, "instructor|staff|admin"),
-    ("PUT", "/api/v1/sessions/<id>/attendance", Names::Session, "instructor|staff|admin"),
-    ("GET", "/api/v1/sessions/<id>/code", Names::Session, "instructor|staff|admin"),
-    ("POST", "/api/v1/sessions/<id>/self-check-in", Names::Session, "owner"),
-    ("POST", "/api/v1/sessions/<id>/makeup-offers", Names::Session, "staff|admin"),
+    (
+        "GET",
+        "/api/v1/sessions/<id>/roster",
+        Names::Session,
+        "instructor|staff|admin",
+    ),
+    (
+        "PUT",
+        "/api/v1/sessions/<id>/attendance",
+        Names::Session,
+        "instructor|staff|admin",
+    ),
+    (
+        "GET",
+        "/api/v1/sessions/<id>/code",
+        Names::Session,
+        "instructor|staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/sessions/<id>/self-check-in",
+        Names::Session,
+        "owner",
+    ),
+    (
+        "POST",
+        "/api/v1/sessions/<id>/makeup-offers",
+        Names::Session,
+        "staff|admin",
+    ),
     // API: courses (staff side).
-    ("POST", "/api/v1/courses/<id>/publish", Names::Course, "staff|admin"),
-    ("POST", "/api/v1/courses/<id>/close", Names::Course, "staff|admin"),
-    ("POST", "/api/v1/courses/<id>/cancel", Names::Course, "staff|admin"),
-    ("POST", "/api/v1/courses/<id>/capacity", Names::Course, "staff|admin"),
-    ("POST", "/api/v1/courses/<id>/sessions", Names::Course, "staff|admin"),
-    ("GET", "/api/v1/courses/<id>/enrollments", Names::Course, "staff|admin"),
-    ("GET", "/api/v1/courses/<id>/certificates", Names::Course, "staff|admin"),
-    ("POST", "/api/v1/courses/<id>/certificates", Names::Course, "staff|admin"),
-    ("PUT", "/api/v1/courses/<id>/refund-policy", Names::Course, "staff|admin"),
+    (
+        "POST",
+        "/api/v1/courses/<id>/publish",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/courses/<id>/close",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/courses/<id>/cancel",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/courses/<id>/capacity",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/courses/<id>/sessions",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/api/v1/courses/<id>/enrollments",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/api/v1/courses/<id>/certificates",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/courses/<id>/certificates",
+        Names::Course,
+        "staff|admin",
+    ),
+    (
+        "PUT",
+        "/api/v1/courses/<id>/refund-policy",
+        Names::Course,
+        "staff|admin",
+    ),
     // API: certificates, receipts, the rest.
-    ("GET", "/api/v1/certificates/<number>", Names::CertificateNumber, "owner|staff|admin"),
-    ("GET", "/api/v1/certificates/<number>/pdf", Names::CertificateNumber, "owner|staff|admin"),
-    ("POST", "/api/v1/certificates/<number>/reissue", Names::CertificateNumber, "staff|admin"),
-    ("POST", "/api/v1/certificates/<number>/revoke", Names::CertificateNumber, "staff|admin"),
-    ("GET", "/api/v1/receipts/<id>", Names::Receipt, "owner|staff|admin"),
-    ("GET", "/api/v1/receipts/<id>/pdf", Names::Receipt, "owner|staff|admin"),
-    ("POST", "/api/v1/bank-imports/<id>/confirm", Names::Nothing, "staff|admin"),
-    ("POST", "/api/v1/deletion-requests/<id>/complete", Names::DeletionRequest, "staff|admin"),
+    (
+        "GET",
+        "/api/v1/certificates/<number>",
+        Names::CertificateNumber,
+        "owner|staff|admin",
+    ),
+    (
+        "GET",
+        "/api/v1/certificates/<number>/pdf",
+        Names::CertificateNumber,
+        "owner|staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/certificates/<number>/reissue",
+        Names::CertificateNumber,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/certificates/<number>/revoke",
+        Names::CertificateNumber,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/api/v1/receipts/<id>",
+        Names::Receipt,
+        "owner|staff|admin",
+    ),
+    (
+        "GET",
+        "/api/v1/receipts/<id>/pdf",
+        Names::Receipt,
+        "owner|staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/bank-imports/<id>/confirm",
+        Names::Nothing,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/api/v1/deletion-requests/<id>/complete",
+        Names::DeletionRequest,
+        "staff|admin",
+    ),
     ("PATCH", "/api/v1/users/<id>", Names::User, "admin"),
 ];
 
@@ -187,7 +737,9 @@ fn json_body(method: &str, pattern: &str, today: &str) -> Option<String> {
             Some(format!(r#"{{"score": 80, "taken_on": "{today}"}}"#))
         }
         ("PUT", "/api/v1/sessions/<id>/attendance") => Some(r#"{"marks": []}"#.to_string()),
-        ("POST", "/api/v1/sessions/<id>/self-check-in") => Some(r#"{"code": "000000"}"#.to_string()),
+        ("POST", "/api/v1/sessions/<id>/self-check-in") => {
+            Some(r#"{"code": "000000"}"#.to_string())
+        }
         _ => None,
     }
 }
@@ -196,7 +748,14 @@ fn json_body(method: &str, pattern: &str, today: &str) -> Option<String> {
 /// routes before them still find the enrollment and course as built.
 fn runs_late(pattern: &str) -> u8 {
     const ENDINGS: [&str; 8] = [
-        "/cancel", "/reject", "/transfer", "/status", "/revoke", "/complete", "/close", "/role",
+        "/cancel",
+        "/reject",
+        "/transfer",
+        "/status",
+        "/revoke",
+        "/complete",
+        "/close",
+        "/role",
     ];
     u8::from(ENDINGS.iter().any(|e| pattern.ends_with(e)))
 }
@@ -358,7 +917,10 @@ async fn every_route_naming_a_record_answers_each_caller_as_the_table_decides() 
         "routes naming a record that the table does not classify: {unclassified:#?}"
     );
     let stale: Vec<_> = table.keys().filter(|k| !mounted.contains(*k)).collect();
-    assert!(stale.is_empty(), "table rows for routes no longer mounted: {stale:#?}");
+    assert!(
+        stale.is_empty(),
+        "table rows for routes no longer mounted: {stale:#?}"
+    );
 
     // Routes anyone logged in may use to create things (applying) go last,
     // so that the other trainee does not become a member of the course early.
@@ -449,20 +1011,42 @@ async fn lists_and_downloads_show_a_caller_only_their_own_rows() {
     };
 
     // The owner's own lists carry the rows (the control case)…
-    for path in ["/api/v1/me/enrollments", "/api/v1/me/certificates", "/api/v1/me/data", "/api/v1/me/data.csv"] {
+    for path in [
+        "/api/v1/me/enrollments",
+        "/api/v1/me/certificates",
+        "/api/v1/me/data",
+        "/api/v1/me/data.csv",
+    ] {
         let (status, body) = body_of(Who::Owner, path.to_string()).await;
         assert_eq!(status, Status::Ok, "{path}");
         assert!(
-            body.contains(&owner.email) || body.contains(&world.certificate_number) || body.contains(&format!("\"id\":{}", world.enrollment_id)),
+            body.contains(&owner.email)
+                || body.contains(&world.certificate_number)
+                || body.contains(&format!("\"id\":{}", world.enrollment_id)),
             "{path} lacks the owner's own rows: {body}"
         );
     }
     // …and nobody else's lists do.
-    for who in [Who::OtherTrainee, Who::CourseInstructor, Who::OtherInstructor] {
-        for path in ["/api/v1/me/enrollments", "/api/v1/me/certificates", "/api/v1/me/data", "/api/v1/me/data.csv"] {
+    for who in [
+        Who::OtherTrainee,
+        Who::CourseInstructor,
+        Who::OtherInstructor,
+    ] {
+        for path in [
+            "/api/v1/me/enrollments",
+            "/api/v1/me/certificates",
+            "/api/v1/me/data",
+            "/api/v1/me/data.csv",
+        ] {
             let (status, body) = body_of(who, path.to_string()).await;
-            assert!(status == Status::Ok || status == Status::Forbidden, "{path} as {who:?}: {status}");
-            assert!(!body.contains(&owner.email), "{path} as {who:?} shows the owner's address");
+            assert!(
+                status == Status::Ok || status == Status::Forbidden,
+                "{path} as {who:?}: {status}"
+            );
+            assert!(
+                !body.contains(&owner.email),
+                "{path} as {who:?} shows the owner's address"
+            );
             assert!(
                 !body.contains(&world.certificate_number),
                 "{path} as {who:?} shows the owner's certificate"
@@ -475,46 +1059,95 @@ async fn lists_and_downloads_show_a_caller_only_their_own_rows() {
     }
     // The other trainee's list has their own enrollment, not the owner's.
     let (_, mine) = body_of(Who::OtherTrainee, "/api/v1/me/enrollments".into()).await;
-    assert!(mine.contains(&format!("\"id\":{}", world.other_enrollment_id)), "{mine}");
+    assert!(
+        mine.contains(&format!("\"id\":{}", world.other_enrollment_id)),
+        "{mine}"
+    );
 
     // Staff lists of another course are closed to its neighbours' instructor.
     for who in [Who::CourseInstructor, Who::Owner] {
-        let (status, _) = body_of(who, format!("/api/v1/courses/{}/enrollments", world.other_course_id)).await;
+        let (status, _) = body_of(
+            who,
+            format!("/api/v1/courses/{}/enrollments", world.other_course_id),
+        )
+        .await;
         assert_eq!(status, Status::Forbidden, "{who:?}");
-        let (status, _) = body_of(who, format!("/staff/courses/{}/enrollments", world.other_course_id)).await;
+        let (status, _) = body_of(
+            who,
+            format!("/staff/courses/{}/enrollments", world.other_course_id),
+        )
+        .await;
         assert_eq!(status, Status::Forbidden, "{who:?}");
     }
 
     // An instructor's day shows their own session and not the other's.
-    let course = kouza::services::catalog::find(db, world.course_id).await.unwrap();
+    let course = kouza::services::catalog::find(db, world.course_id)
+        .await
+        .unwrap();
     let day = format!("/instructor?date={}", course.starts_on);
     for (who, own, foreign) in [
-        (Who::CourseInstructor, world.session_id, world.other_session_id),
-        (Who::OtherInstructor, world.other_session_id, world.session_id),
+        (
+            Who::CourseInstructor,
+            world.session_id,
+            world.other_session_id,
+        ),
+        (
+            Who::OtherInstructor,
+            world.other_session_id,
+            world.session_id,
+        ),
     ] {
         let (status, body) = body_of(who, day.clone()).await;
         assert_eq!(status, Status::Ok);
-        assert!(body.contains(&format!("/instructor/sessions/{own}\"")), "{who:?} misses their session");
-        assert!(!body.contains(&format!("/instructor/sessions/{foreign}\"")), "{who:?} sees another's session");
+        assert!(
+            body.contains(&format!("/instructor/sessions/{own}\"")),
+            "{who:?} misses their session"
+        );
+        assert!(
+            !body.contains(&format!("/instructor/sessions/{foreign}\"")),
+            "{who:?} sees another's session"
+        );
     }
 
     // Certificate PDFs and receipts by guessed ids: nothing for the others.
     for guess in world.certificate_id.saturating_sub(3)..world.certificate_id + 4 {
-        for who in [Who::OtherTrainee, Who::CourseInstructor, Who::OtherInstructor, Who::Anonymous] {
+        for who in [
+            Who::OtherTrainee,
+            Who::CourseInstructor,
+            Who::OtherInstructor,
+            Who::Anonymous,
+        ] {
             let (status, body) = body_of(who, format!("/my/certificates/{guess}/pdf")).await;
-            assert!(status.code >= 400 && status.code < 500, "certificate {guess} as {who:?}: {status}");
+            assert!(
+                status.code >= 400 && status.code < 500,
+                "certificate {guess} as {who:?}: {status}"
+            );
             assert!(!body.starts_with("%PDF"));
         }
     }
     for guess in world.receipt_id.saturating_sub(3)..world.receipt_id + 4 {
-        for who in [Who::OtherTrainee, Who::CourseInstructor, Who::OtherInstructor] {
+        for who in [
+            Who::OtherTrainee,
+            Who::CourseInstructor,
+            Who::OtherInstructor,
+        ] {
             let (status, _) = body_of(who, format!("/receipts/{guess}/pdf")).await;
-            assert!(status.code >= 400 && status.code < 500, "receipt {guess} as {who:?}: {status}");
+            assert!(
+                status.code >= 400 && status.code < 500,
+                "receipt {guess} as {who:?}: {status}"
+            );
             let (status, _) = body_of(who, format!("/api/v1/receipts/{guess}/pdf")).await;
-            assert!(status.code >= 400 && status.code < 500, "API receipt {guess} as {who:?}: {status}");
+            assert!(
+                status.code >= 400 && status.code < 500,
+                "API receipt {guess} as {who:?}: {status}"
+            );
         }
     }
-    let (status, pdf) = body_of(Who::Owner, format!("/my/certificates/{}/pdf", world.certificate_id)).await;
+    let (status, pdf) = body_of(
+        Who::Owner,
+        format!("/my/certificates/{}/pdf", world.certificate_id),
+    )
+    .await;
     assert_eq!(status, Status::Ok, "the owner gets their own certificate");
     assert!(pdf.starts_with("%PDF"));
 }

@@ -76,7 +76,10 @@ pub struct World {
 
 impl World {
     pub fn user_id(&self, who: Who) -> Option<i64> {
-        self.users.iter().find(|(w, _)| *w == who).map(|(_, id)| *id)
+        self.users
+            .iter()
+            .find(|(w, _)| *w == who)
+            .map(|(_, id)| *id)
     }
 }
 
@@ -98,11 +101,7 @@ async fn session_with(app: &TestApp, staff: i64, course_id: i64, instructor: i64
     let course = kouza::services::catalog::find(&state.db, course_id)
         .await
         .unwrap();
-    let starts = course
-        .starts_on
-        .and_hms_opt(1, 0, 0)
-        .unwrap()
-        .and_utc();
+    let starts = course.starts_on.and_hms_opt(1, 0, 0).unwrap().and_utc();
     let input = kouza::services::schedule::SessionInput {
         starts_at: Some(starts),
         ends_at: Some(starts + chrono::Duration::hours(3)),
@@ -151,7 +150,8 @@ pub async fn build(app: &TestApp) -> World {
     let session_id = session_with(app, staff, course_id, instructor).await;
     let other_session_id = session_with(app, staff, other_course_id, other_instructor).await;
 
-    let application = json!({"phone": "090-1234-5678", "birth_date": "1960-05-05", "consent": true});
+    let application =
+        json!({"phone": "090-1234-5678", "birth_date": "1960-05-05", "consent": true});
     let enroll = |bearer: Header<'static>, course: i64| {
         let body = application.clone();
         async move {

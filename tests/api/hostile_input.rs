@@ -106,10 +106,22 @@ async fn markup_and_template_syntax_in_names_are_shown_as_text_in_pages_mails_an
     let (user_id, email) = sign_up(&app, person(MARKUP, TEMPLATE))
         .await
         .expect("markup is text, and text is a name");
-    let (status, enrollment) = enroll(&app, user_id, course_id, crate::helpers::community_application()).await;
+    let (status, enrollment) = enroll(
+        &app,
+        user_id,
+        course_id,
+        crate::helpers::community_application(),
+    )
+    .await;
     assert_eq!(status, Status::Created, "{enrollment}");
     let enrollment_id = enrollment["id"].as_i64().unwrap();
-    pay_cash(&app, enrollment_id, staff.id, &format!("{MARKUP}{TEMPLATE}")).await;
+    pay_cash(
+        &app,
+        enrollment_id,
+        staff.id,
+        &format!("{MARKUP}{TEMPLATE}"),
+    )
+    .await;
 
     for path in [
         format!("/staff/courses/{course_id}/enrollments"),
@@ -119,8 +131,15 @@ async fn markup_and_template_syntax_in_names_are_shown_as_text_in_pages_mails_an
         assert_eq!(status, Status::Ok, "{path}");
         let body = String::from_utf8(body).unwrap();
         assert!(!body.contains(MARKUP), "{path} shows live markup");
-        assert!(body.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;") || body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{path} does not show the name escaped");
-        assert!(body.contains(TEMPLATE), "{path} evaluated the name as a template");
+        assert!(
+            body.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+                || body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{path} does not show the name escaped"
+        );
+        assert!(
+            body.contains(TEMPLATE),
+            "{path} evaluated the name as a template"
+        );
     }
     let (status, body) = page(&app, user_id, "/account").await;
     assert_eq!(status, Status::Ok);
@@ -128,13 +147,20 @@ async fn markup_and_template_syntax_in_names_are_shown_as_text_in_pages_mails_an
 
     // Mails are plain text: the name exactly as typed, never evaluated.
     let mails = mails_to(&app, &email).await;
-    assert!(mails.len() >= 2, "welcome and enrollment mails: {}", mails.len());
+    assert!(
+        mails.len() >= 2,
+        "welcome and enrollment mails: {}",
+        mails.len()
+    );
     for mail in &mails {
         assert!(!mail.subject.contains('\r') && !mail.subject.contains('\n'));
         if mail.body_text.contains("alert(1)") {
             assert!(mail.body_text.contains(MARKUP), "{}", mail.body_text);
         }
-        assert!(!mail.body_text.contains("&lt;"), "HTML escaping in a text mail");
+        assert!(
+            !mail.body_text.contains("&lt;"),
+            "HTML escaping in a text mail"
+        );
     }
     assert!(mails.iter().any(|m| m.body_text.contains(MARKUP)));
     assert!(mails.iter().any(|m| m.body_text.contains(TEMPLATE)));
@@ -240,16 +266,66 @@ async fn broken_huge_and_mistyped_bodies_are_clear_4xx_answers() {
     let enroll_path: &'static str =
         Box::leak(format!("/api/v1/courses/{}/enrollments", course.id).into_boxed_str());
     for (name, path, content, body) in [
-        ("invalid UTF-8", "/api/v1/auth/signup", ContentType::JSON, invalid_utf8.clone()),
-        ("invalid UTF-8 token", "/api/v1/auth/token", ContentType::JSON, invalid_utf8.clone()),
-        ("3 MiB body", "/api/v1/auth/signup", ContentType::JSON, huge.clone()),
-        ("deep nesting", "/api/v1/auth/signup", ContentType::JSON, deep),
-        ("not JSON", "/api/v1/auth/signup", ContentType::JSON, b"email=a".to_vec()),
-        ("wrong types", "/api/v1/auth/signup", ContentType::JSON, br#"{"email": 5, "password": []}"#.to_vec()),
-        ("a JSON string", enroll_path, ContentType::JSON, br#""consent""#.to_vec()),
-        ("NUL in JSON", enroll_path, ContentType::JSON, br#"{"phone": "090\u0000", "consent": true}"#.to_vec()),
-        ("invalid UTF-8 enrollment", enroll_path, ContentType::JSON, invalid_utf8),
-        ("3 MiB enrollment", enroll_path, ContentType::JSON, huge.clone()),
+        (
+            "invalid UTF-8",
+            "/api/v1/auth/signup",
+            ContentType::JSON,
+            invalid_utf8.clone(),
+        ),
+        (
+            "invalid UTF-8 token",
+            "/api/v1/auth/token",
+            ContentType::JSON,
+            invalid_utf8.clone(),
+        ),
+        (
+            "3 MiB body",
+            "/api/v1/auth/signup",
+            ContentType::JSON,
+            huge.clone(),
+        ),
+        (
+            "deep nesting",
+            "/api/v1/auth/signup",
+            ContentType::JSON,
+            deep,
+        ),
+        (
+            "not JSON",
+            "/api/v1/auth/signup",
+            ContentType::JSON,
+            b"email=a".to_vec(),
+        ),
+        (
+            "wrong types",
+            "/api/v1/auth/signup",
+            ContentType::JSON,
+            br#"{"email": 5, "password": []}"#.to_vec(),
+        ),
+        (
+            "a JSON string",
+            enroll_path,
+            ContentType::JSON,
+            br#""consent""#.to_vec(),
+        ),
+        (
+            "NUL in JSON",
+            enroll_path,
+            ContentType::JSON,
+            br#"{"phone": "090\u0000", "consent": true}"#.to_vec(),
+        ),
+        (
+            "invalid UTF-8 enrollment",
+            enroll_path,
+            ContentType::JSON,
+            invalid_utf8,
+        ),
+        (
+            "3 MiB enrollment",
+            enroll_path,
+            ContentType::JSON,
+            huge.clone(),
+        ),
         ("3 MiB form", "/login", ContentType::Form, huge),
     ] {
         let (status, text) = send(path, content, body).await;
@@ -292,8 +368,13 @@ async fn a_price_amount_or_currency_sent_by_the_client_is_ignored() {
     let enrollment = if status == Status::Created {
         enrollment
     } else {
-        let (status, honest) =
-            enroll(&app, trainee.id, course_id, crate::helpers::community_application()).await;
+        let (status, honest) = enroll(
+            &app,
+            trainee.id,
+            course_id,
+            crate::helpers::community_application(),
+        )
+        .await;
         assert_eq!(status, Status::Created);
         honest
     };
@@ -304,13 +385,18 @@ async fn a_price_amount_or_currency_sent_by_the_client_is_ignored() {
         .post(format!("/api/v1/enrollments/{id}/checkout"))
         .header(app.bearer_for(trainee.id))
         .header(ContentType::JSON)
-        .body(json!({"amount": 1, "unit_amount": 1, "amount_yen": 1, "currency": "usd"}).to_string())
+        .body(
+            json!({"amount": 1, "unit_amount": 1, "amount_yen": 1, "currency": "usd"}).to_string(),
+        )
         .dispatch()
         .await;
     assert!(response.status().code < 500);
     let sent = fake.requests("/v1/checkout/sessions");
     assert_eq!(sent.len(), 1, "one checkout session was asked for");
-    assert_eq!(sent[0].form["line_items[0][price_data][unit_amount]"], "3000");
+    assert_eq!(
+        sent[0].form["line_items[0][price_data][unit_amount]"],
+        "3000"
+    );
     assert_eq!(sent[0].form["line_items[0][price_data][currency]"], "jpy");
     let ledger = app
         .client
@@ -355,13 +441,28 @@ async fn an_enrollment_window_closing_at_jst_midnight_closes_at_jst_midnight_not
     // before midnight, and two more seconds land just after it.
     let gap = (midnight - state.clock.now()).num_seconds();
     state.clock.advance(Duration::seconds(gap - 1));
-    let (status, body) = enroll(&app, people[0].0, course.id, crate::helpers::community_application()).await;
+    let (status, body) = enroll(
+        &app,
+        people[0].0,
+        course.id,
+        crate::helpers::community_application(),
+    )
+    .await;
     assert_eq!(status, Status::Created, "just before midnight JST: {body}");
     state.clock.advance(Duration::seconds(2));
     assert!(state.clock.now() >= midnight);
-    let (status, body) = enroll(&app, people[1].0, course.id, crate::helpers::community_application()).await;
+    let (status, body) = enroll(
+        &app,
+        people[1].0,
+        course.id,
+        crate::helpers::community_application(),
+    )
+    .await;
     assert_eq!(status, Status::Conflict, "at midnight JST: {body}");
-    assert!(body["detail"].is_string() || body["title"].is_string(), "{body}");
+    assert!(
+        body["detail"].is_string() || body["title"].is_string(),
+        "{body}"
+    );
 }
 
 #[rocket::async_test]
@@ -416,9 +517,21 @@ async fn csv_exports_neutralise_cells_a_spreadsheet_would_run() {
     let mut starters = vec![];
     for (family, given) in [("=1+2", "@SUM(A1)"), ("+81", "-2")] {
         let (user_id, _) = sign_up(&app, person(family, given)).await.expect("names");
-        let (status, e) = enroll(&app, user_id, course_id, crate::helpers::community_application()).await;
+        let (status, e) = enroll(
+            &app,
+            user_id,
+            course_id,
+            crate::helpers::community_application(),
+        )
+        .await;
         assert_eq!(status, Status::Created);
-        pay_cash(&app, e["id"].as_i64().unwrap(), staff.id, "=HYPERLINK(\"http://evil.example\")").await;
+        pay_cash(
+            &app,
+            e["id"].as_i64().unwrap(),
+            staff.id,
+            "=HYPERLINK(\"http://evil.example\")",
+        )
+        .await;
         starters.push(family);
     }
     let mut cells_seen = 0;

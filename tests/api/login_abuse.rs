@@ -14,7 +14,12 @@ fn address(i: usize) -> std::net::SocketAddr {
         .unwrap()
 }
 
-async fn api_login(app: &TestApp, from: std::net::SocketAddr, email: &str, password: &str) -> (Status, Option<String>, String) {
+async fn api_login(
+    app: &TestApp,
+    from: std::net::SocketAddr,
+    email: &str,
+    password: &str,
+) -> (Status, Option<String>, String) {
     let response = app
         .client
         .post("/api/v1/auth/token")
@@ -24,23 +29,46 @@ async fn api_login(app: &TestApp, from: std::net::SocketAddr, email: &str, passw
         .dispatch()
         .await;
     let status = response.status();
-    let retry = response.headers().get_one("Retry-After").map(str::to_string);
-    (status, retry, response.into_string().await.unwrap_or_default())
+    let retry = response
+        .headers()
+        .get_one("Retry-After")
+        .map(str::to_string);
+    (
+        status,
+        retry,
+        response.into_string().await.unwrap_or_default(),
+    )
 }
 
-async fn page_login(app: &TestApp, from: std::net::SocketAddr, email: &str, password: &str) -> (Status, Option<String>, String) {
+async fn page_login(
+    app: &TestApp,
+    from: std::net::SocketAddr,
+    email: &str,
+    password: &str,
+) -> (Status, Option<String>, String) {
     let csrf = app.csrf().await;
     let response = app
         .client
         .post("/login")
         .remote(from)
         .header(ContentType::Form)
-        .body(form_body(&[("email", email), ("password", password), ("csrf_token", &csrf)]))
+        .body(form_body(&[
+            ("email", email),
+            ("password", password),
+            ("csrf_token", &csrf),
+        ]))
         .dispatch()
         .await;
     let status = response.status();
-    let retry = response.headers().get_one("Retry-After").map(str::to_string);
-    (status, retry, response.into_string().await.unwrap_or_default())
+    let retry = response
+        .headers()
+        .get_one("Retry-After")
+        .map(str::to_string);
+    (
+        status,
+        retry,
+        response.into_string().await.unwrap_or_default(),
+    )
 }
 
 #[rocket::async_test]
@@ -64,8 +92,17 @@ async fn one_address_failing_across_many_accounts_gets_429_with_retry_after_on_a
     assert!(retry > 0);
     let (status, retry, body) = page_login(&app, stuffer, "victim-next@example.jp", "x").await;
     assert_eq!(status, Status::TooManyRequests);
-    assert!(retry.expect("Retry-After on the page").parse::<u64>().unwrap() > 0);
-    assert!(body.contains("<form"), "the page shows the login form again");
+    assert!(
+        retry
+            .expect("Retry-After on the page")
+            .parse::<u64>()
+            .unwrap()
+            > 0
+    );
+    assert!(
+        body.contains("<form"),
+        "the page shows the login form again"
+    );
     // Even the right password is refused from that address for now…
     let (status, _, _) = api_login(&app, stuffer, &real.email, &real.password).await;
     assert_eq!(status, Status::TooManyRequests);
@@ -104,7 +141,9 @@ async fn failures_against_one_account_from_many_addresses_do_not_lock_the_real_u
     let (status, _, _) = api_login(&app, home, &real.email, &real.password).await;
     assert_eq!(status, Status::Ok);
     let window = app.state().config.login_window_minutes;
-    app.state().clock.advance(chrono::Duration::minutes(window + 1));
+    app.state()
+        .clock
+        .advance(chrono::Duration::minutes(window + 1));
     let (status, _, _) = api_login(&app, guesser, &real.email, &real.password).await;
     assert_eq!(status, Status::Ok);
 }

@@ -204,7 +204,10 @@ fn sign_raw(header: &serde_json::Value, claims: &serde_json::Value, secret: &[u8
     let input = format!("{}.{}", b64(header), b64(claims));
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).unwrap();
     mac.update(input.as_bytes());
-    format!("{input}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+    format!(
+        "{input}.{}",
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    )
 }
 
 #[rocket::async_test]
@@ -246,11 +249,23 @@ async fn algorithm_confusion_and_claims_of_the_wrong_type_are_rejected() {
     for (name, token) in [
         ("RS256 header over an HMAC", rs_confusion),
         ("alg NONE", none_upper),
-        ("nbf as a string", sign(&nbf_string, secret, Algorithm::HS256)),
+        (
+            "nbf as a string",
+            sign(&nbf_string, secret, Algorithm::HS256),
+        ),
         ("missing nbf", sign(&no_nbf, secret, Algorithm::HS256)),
-        ("ver as a string", sign(&ver_string, secret, Algorithm::HS256)),
-        ("sub as a number", sign(&sub_number, secret, Algorithm::HS256)),
-        ("audience list without ours", sign(&aud_list, secret, Algorithm::HS256)),
+        (
+            "ver as a string",
+            sign(&ver_string, secret, Algorithm::HS256),
+        ),
+        (
+            "sub as a number",
+            sign(&sub_number, secret, Algorithm::HS256),
+        ),
+        (
+            "audience list without ours",
+            sign(&aud_list, secret, Algorithm::HS256),
+        ),
     ] {
         assert_eq!(me_with(&app, &token).await, Status::Unauthorized, "{name}");
     }
