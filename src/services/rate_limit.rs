@@ -32,17 +32,25 @@ pub fn account_from_address_key(email: &str, address: &str) -> String {
 }
 
 /// Every key counting one account's failures, from any address: the key
-/// itself and the range of `<key>|…` (a range, not LIKE, so that `_` or `%`
-/// in an address cannot match other accounts).
+/// itself and `<key>|…`, with `%`, `_` and `\` in the e-mail escaped so that
+/// they cannot match other accounts (a LIKE, not a range: collations order
+/// punctuation differently).
 pub fn all_keys_of_account(email: &str) -> sea_orm::Condition {
-    use sea_orm::ColumnTrait;
+    use sea_orm::sea_query::{Expr, LikeExpr};
+    use sea_orm::{ColumnTrait, ExprTrait};
     let key = account_key(email);
+    let mut escaped = String::with_capacity(key.len() + 2);
+    for c in key.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
     sea_orm::Condition::any()
         .add(login_failure::Column::Key.eq(key.as_str()))
         .add(
-            sea_orm::Condition::all()
-                .add(login_failure::Column::Key.gt(format!("{key}|")))
-                .add(login_failure::Column::Key.lt(format!("{key}}}"))),
+            Expr::col(login_failure::Column::Key)
+                .like(LikeExpr::new(format!("{escaped}|%")).escape('\\')),
         )
 }
 

@@ -170,3 +170,65 @@ async fn an_unknown_email_and_a_wrong_password_look_the_same_on_the_login_page()
     let (b_status, _, b_body) = api_login(&app, from, "not-an-email", "wrong password!!").await;
     assert_eq!((a_status, &a_body), (b_status, &b_body));
 }
+
+#[rocket::async_test]
+async fn erasing_a_person_removes_their_login_failures_from_every_address_and_no_one_elses() {
+    use kouza::entities::login_failure;
+    use kouza::services::rate_limit::{self, Limit};
+    use sea_orm::{EntityTrait, QueryFilter};
+    let app = spawn().await;
+    let state = app.state();
+    let staff = app.account(Role::Staff).await;
+    // `_` in the address: as a LIKE pattern it would match `ax`, too.
+    let people = app.trainees(1).await;
+    let leaving = kouza::services::accounts::find(&state.db, people[0].0)
+        .await
+        .unwrap();
+    let lookalike = leaving.email.replacen('_', "x", 1);
+    assert_ne!(lookalike, leaving.email);
+    let now = state.clock.now();
+    let key = |email: &str, addr: Option<&str>| Limit {
+        key: match addr {
+            Some(a) => rate_limit::account_from_address_key(email, a),
+            None => rate_limit::account_key(email),
+        },
+        max_failures: 10,
+    };
+    rate_limit::record_failure(
+        &state.db,
+        &[
+            key(&leaving.email, None),
+            key(&leaving.email, Some("198.51.100.1")),
+            key(&leaving.email, Some("2001:db8::1")),
+            key(&lookalike, Some("198.51.100.1")),
+            key(&lookalike, None),
+        ],
+        now,
+    )
+    .await
+    .unwrap();
+    let request = kouza::services::personal_data::request_deletion(&state.db, leaving.id, now)
+        .await
+        .unwrap();
+    kouza::services::personal_data::complete(&state.db, staff.id, request.id, now)
+        .await
+        .unwrap();
+    let mut left: Vec<String> = login_failure::Entity::find()
+        .filter(sea_orm::ColumnTrait::contains(
+            &login_failure::Column::Key,
+            "acct:",
+        ))
+        .all(&state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.key)
+        .collect();
+    left.sort();
+    let mut kept = vec![
+        rate_limit::account_from_address_key(&lookalike, "198.51.100.1"),
+        rate_limit::account_key(&lookalike),
+    ];
+    kept.sort();
+    assert_eq!(left, kept);
+}
