@@ -286,7 +286,7 @@ pub async fn send<'c>(
         if method != Method::Get {
             request = request
                 .header(ContentType::JSON)
-                .body(json_body.unwrap_or("{}").to_string());
+                .body(json_body.unwrap_or("{}"));
         }
     } else {
         request = request.cookie(Cookie::new("kouza_csrf", CSRF));
