@@ -17,6 +17,7 @@ mod m20261127_000015_request_path_indexes;
 mod m20261127_000018_past_completions;
 mod m20261127_000019_personal_data;
 mod m20261127_000020_import_uploads;
+mod m20261127_000021_revoked_sessions;
 mod m20261127_000022_past_certificates;
 
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000018_past_completions::Migration),
             Box::new(m20261127_000019_personal_data::Migration),
             Box::new(m20261127_000020_import_uploads::Migration),
+            Box::new(m20261127_000021_revoked_sessions::Migration),
             Box::new(m20261127_000022_past_certificates::Migration),
         ]
     }

@@ -46,6 +46,13 @@ async fn authenticate(req: &Request<'_>) -> Option<CurrentUser> {
         req.cookies().get(SESSION_COOKIE)?.value().to_string()
     };
     let claims = state.tokens.verify(&token, state.clock.now())?;
+    // A session ended by logging out stays ended, wherever a copy of it is.
+    if crate::services::sessions::is_revoked(&state.db, &token)
+        .await
+        .unwrap_or(true)
+    {
+        return None;
+    }
     let row = user::Entity::find_by_id(claims.user_id()?)
         .one(&state.db)
         .await

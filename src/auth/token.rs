@@ -15,6 +15,10 @@ pub struct Claims {
     pub exp: i64,
     pub iss: String,
     pub aud: String,
+    /// Random per token, so that two sessions started in the same second are
+    /// still two tokens and logging out of one does not end the other.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub jti: String,
 }
 
 impl Claims {
@@ -66,6 +70,7 @@ impl TokenKeys {
             exp: now.timestamp() + self.ttl_seconds,
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
+            jti: hex::encode(rand::random::<[u8; 16]>()),
         };
         // Encoding HS256 with a byte key and plain claims cannot fail.
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).unwrap_or_default()
@@ -172,6 +177,16 @@ mod tests {
         assert!(keys()
             .verify(&keys().issue(1, 0, future), Utc::now())
             .is_none());
+    }
+
+    #[test]
+    fn two_tokens_issued_in_the_same_second_differ() {
+        // Logging out of one revokes that token only, so two sessions of one
+        // person started together must not be the same string.
+        let now = Utc::now();
+        let (a, b) = (keys().issue(1, 0, now), keys().issue(1, 0, now));
+        assert_ne!(a, b);
+        assert_eq!(keys().verify(&a, now).unwrap().sub, "1");
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub mod outside_credit;
 pub mod password_reset;
 pub mod past_certificate;
 pub mod past_completion;
+pub mod revoked_session;
 pub mod session;
 pub mod session_instructor;
 pub mod session_notice;

@@ -171,7 +171,7 @@ async fn logout_everywhere(
 ) -> Result<Flash<Redirect>, PageError> {
     csrf.check(&form.csrf_token)?;
     accounts::end_all_sessions(&state.db, user.id, state.clock.now()).await?;
-    session::end(cookies);
+    session::end(state, cookies).await?;
     Ok(Flash::success(
         Redirect::to("/login"),
         shell.t("flash-logged-out-everywhere"),

@@ -371,7 +371,10 @@ async fn record_assessment(
         attendance::record_assessment(
             &state.db,
             id,
-            staff.0.id,
+            attendance::Viewer {
+                id: staff.0.id,
+                is_staff: true,
+            },
             score,
             pass_mark,
             taken_on,

@@ -90,15 +90,15 @@ async fn login(
                 Some(shell.t("err-login-failed")),
             ),
         )),
-        Err(Error::RateLimited { .. }) => FormResponse::Redo((
-            Status::TooManyRequests,
+        Err(Error::RateLimited { retry_after_secs }) => FormResponse::Throttled(
             login_template(
                 &shell,
                 &form.email,
                 &next,
                 Some(shell.t("problem-rate-limited")),
             ),
-        )),
+            rocket::http::Header::new("Retry-After", retry_after_secs.to_string()),
+        ),
         Err(e) => e.into(),
     }
 }
@@ -109,14 +109,15 @@ struct CsrfOnly {
 }
 
 #[post("/logout", data = "<form>")]
-fn logout(
+async fn logout(
     shell: Shell,
     csrf: CsrfToken,
     form: Form<CsrfOnly>,
+    state: &State<AppState>,
     cookies: &CookieJar<'_>,
 ) -> Result<Flash<Redirect>, PageError> {
     csrf.check(&form.csrf_token)?;
-    session::end(cookies);
+    session::end(state, cookies).await?;
     Ok(Flash::success(
         Redirect::to("/"),
         shell.t("flash-logged-out"),

@@ -17,6 +17,9 @@ use crate::i18n::{t, Lang};
 pub enum FormResponse {
     Done(Flash<Redirect>),
     Redo((Status, Template)),
+    /// Shown again with 429 and how long to wait (a throttled login).
+    #[response(status = 429)]
+    Throttled(Template, rocket::http::Header<'static>),
     Failed(PageError),
 }
 

@@ -314,6 +314,9 @@ async fn start_card(
     state: &State<AppState>,
 ) -> Result<Redirect, PageError> {
     csrf.check(&form.csrf_token)?;
+    // Someone else's enrollment is not found before anything else is said
+    // about it (not even that cards are off).
+    crate::services::enrollment::find_visible(&state.db, id, user.id, false).await?;
     let gateway = crate::payments::gateway(&state.config)
         .filter(|_| crate::payments::card_enabled(&state.config))
         .ok_or(Error::Conflict("err-card-unavailable"))?;

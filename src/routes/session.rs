@@ -3,6 +3,7 @@ use chrono::{DateTime, Utc};
 use rocket::http::{Cookie, CookieJar, SameSite};
 
 use crate::auth::guards::SESSION_COOKIE;
+use crate::error::Error;
 use crate::state::AppState;
 
 pub fn start(
@@ -25,6 +26,16 @@ pub fn start(
     );
 }
 
-pub fn end(cookies: &CookieJar<'_>) {
+/// Removes the cookie and ends its token on the server, so that a copy of the
+/// cookie kept elsewhere stops working too.
+pub async fn end(state: &AppState, cookies: &CookieJar<'_>) -> Result<(), Error> {
+    let token = cookies.get(SESSION_COOKIE).map(|c| c.value().to_string());
+    if let Some(token) = token {
+        let now = state.clock.now();
+        if let Some(claims) = state.tokens.verify(&token, now) {
+            crate::services::sessions::revoke(&state.db, &token, claims.exp, now).await?;
+        }
+    }
     cookies.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    Ok(())
 }

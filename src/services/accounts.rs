@@ -101,16 +101,23 @@ pub async fn authenticate(
     address: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<user::Model, Error> {
-    let mut limits = vec![Limit {
-        key: rate_limit::account_key(email_raw),
-        max_failures: config.login_max_failures_per_account,
-    }];
-    if let Some(address) = address {
-        limits.push(Limit {
-            key: rate_limit::address_key(&address),
-            max_failures: config.login_max_failures_per_address,
-        });
-    }
+    let limits = match address {
+        Some(address) => vec![
+            Limit {
+                key: rate_limit::account_from_address_key(email_raw, &address),
+                max_failures: config.login_max_failures_per_account,
+            },
+            Limit {
+                key: rate_limit::address_key(&address),
+                max_failures: config.login_max_failures_per_address,
+            },
+        ],
+        // No address known (a local client): the account alone is counted.
+        None => vec![Limit {
+            key: rate_limit::account_key(email_raw),
+            max_failures: config.login_max_failures_per_account,
+        }],
+    };
     let window = Duration::minutes(config.login_window_minutes);
     if let Some(retry_after_secs) = rate_limit::blocked_for(db, &limits, window, now).await? {
         return Err(Error::RateLimited { retry_after_secs });

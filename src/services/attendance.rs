@@ -8,7 +8,7 @@ use sea_orm::prelude::Expr;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
 
@@ -50,6 +50,16 @@ pub async fn session_for(
     } else {
         Err(Error::NotFound)
     }
+}
+
+/// Whether the person is the instructor of a session of the course.
+async fn teaches(conn: &impl ConnectionTrait, course_id: i64, user_id: i64) -> Result<bool, Error> {
+    let sessions = session::Entity::find()
+        .filter(session::COLUMN.course_id.eq(course_id))
+        .filter(session::COLUMN.instructor_id.eq(user_id))
+        .count(conn)
+        .await?;
+    Ok(sessions > 0)
 }
 
 const SEATED: [EnrollmentStatus; 4] = [
@@ -704,7 +714,7 @@ pub async fn progress(
 pub async fn record_assessment(
     db: &DatabaseConnection,
     enrollment_id: i64,
-    recorder: i64,
+    recorder: Viewer,
     score: i32,
     pass_mark: Option<i32>,
     taken_on: NaiveDate,
@@ -715,6 +725,12 @@ pub async fn record_assessment(
     }
     let txn = crate::db::begin_write(db).await?;
     let row = enrollments::find(&txn, enrollment_id).await?;
+    // An instructor records results for the courses they teach; to anyone
+    // else the enrollment does not exist (as with `session_for`).
+    if !recorder.is_staff && !teaches(&txn, row.course_id, recorder.id).await? {
+        return Err(Error::NotFound);
+    }
+    let recorder = recorder.id;
     let course = catalog::find(&txn, row.course_id).await?;
     let pass_mark = pass_mark.unwrap_or(course.assessment_pass_mark);
     if !(0..=100).contains(&pass_mark) {

@@ -35,6 +35,7 @@ pub mod receipts;
 pub mod refunds;
 pub mod report_pack;
 pub mod schedule;
+pub mod sessions;
 pub mod setup;
 pub mod sites;
 pub mod staff_views;

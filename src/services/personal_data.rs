@@ -574,11 +574,7 @@ pub async fn complete(
         .await?
         .rows_affected;
     login_failure::Entity::delete_many()
-        .filter(
-            login_failure::COLUMN
-                .key
-                .eq(rate_limit::account_key(&u.email)),
-        )
+        .filter(rate_limit::all_keys_of_account(&u.email))
         .exec(&txn)
         .await?;
     // Stored answers to retried requests: the caller's own, and the sign-up

@@ -205,13 +205,13 @@ async fn seeded_helper_course(app: &TestApp) -> Seeded {
             .unwrap();
     }
     let today = kouza::domain::course::jst_date(now);
-    attendance::record_assessment(db, a, staff.id, 85, Some(70), today, now)
+    attendance::record_assessment(db, a, staff_viewer, 85, Some(70), today, now)
         .await
         .unwrap();
-    attendance::record_assessment(db, b, staff.id, 60, Some(70), today, now)
+    attendance::record_assessment(db, b, staff_viewer, 60, Some(70), today, now)
         .await
         .unwrap();
-    attendance::record_assessment(db, b, staff.id, 80, Some(70), today, now)
+    attendance::record_assessment(db, b, staff_viewer, 80, Some(70), today, now)
         .await
         .unwrap();
     let bearer = app.bearer_for(staff.id);

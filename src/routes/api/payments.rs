@@ -215,6 +215,9 @@ async fn checkout(
 ) -> ApiReply {
     let scope = idempotent::scope(&format!("checkout:{id}"), Some(user.id), &());
     idempotent::run(state, lang.0, key, scope, async {
+        // Someone else's enrollment is not found before anything else is
+        // said about it (not even that cards are off).
+        crate::services::enrollment::find_visible(&state.db, id, user.id, false).await?;
         let gateway = crate::payments::gateway(&state.config)
             .filter(|_| crate::payments::card_enabled(&state.config))
             .ok_or(Error::Conflict("err-card-unavailable"))?;
