@@ -25,6 +25,8 @@ enum Names {
     Series,
     Outbox,
     DeletionRequest,
+    PastCompletion,
+    PastCertificate,
     /// Rows the world does not hold (uploads, bank lines, reviews): the id is
     /// made up, so an allowed caller may get 404 but never 401/403.
     Nothing,
@@ -37,6 +39,37 @@ enum Names {
 /// `anyone` = every caller; `user` = every logged-in caller; otherwise a
 /// `|`-list of owner, other, instructor, other_instructor, staff, admin.
 const TABLE: &[(&str, &str, Names, &str)] = &[
+    // Past completions and their reissues: staff only.
+    (
+        "GET",
+        "/staff/past-completions/<id>",
+        Names::PastCompletion,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/past-completions/<id>/reissue",
+        Names::PastCompletion,
+        "staff|admin",
+    ),
+    (
+        "GET",
+        "/staff/past-certificates/<id>/pdf",
+        Names::PastCertificate,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/past-certificates/<id>/reissue",
+        Names::PastCertificate,
+        "staff|admin",
+    ),
+    (
+        "POST",
+        "/staff/past-certificates/<id>/revoke",
+        Names::PastCertificate,
+        "staff|admin",
+    ),
     // Public by design.
     ("GET", "/password/reset/<token>", Names::Secret, "anyone"),
     ("POST", "/password/reset/<token>", Names::Secret, "anyone"),
@@ -93,6 +126,14 @@ const TABLE: &[(&str, &str, Names, &str)] = &[
         "/my/enrollments/<id>/qr.svg",
         Names::Enrollment,
         "owner",
+    ),
+    // A 再交付 of a certificate from before the system, on the holder's page
+    // (staff hold every certificate, as for /my/certificates).
+    (
+        "GET",
+        "/my/past-certificates/<id>/pdf",
+        Names::PastCertificate,
+        "owner|staff|admin",
     ),
     // Staff see any trainee's payment page and certificate (they hold all of them).
     (
@@ -800,6 +841,8 @@ fn id_for(world: &World, names: Names) -> String {
         Names::Series => world.series_id.to_string(),
         Names::Outbox => world.outbox_id.to_string(),
         Names::DeletionRequest => world.deletion_request_id.to_string(),
+        Names::PastCompletion => world.past_completion_id.to_string(),
+        Names::PastCertificate => world.past_certificate_id.to_string(),
         Names::Nothing | Names::Secret => "987654".to_string(),
     }
 }
@@ -866,6 +909,8 @@ pub async fn digest(db: &DatabaseConnection) -> Vec<String> {
         outside_credit,
         makeup_booking,
         certificate,
+        past_completion,
+        past_certificate,
         certificate_series,
         deletion_request,
         mail_outbox,

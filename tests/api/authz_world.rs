@@ -69,6 +69,9 @@ pub struct World {
     pub series_id: i64,
     pub outbox_id: i64,
     pub deletion_request_id: i64,
+    /// A certificate from before the system, of the owner, and its 再交付.
+    pub past_completion_id: i64,
+    pub past_certificate_id: i64,
     /// A user the admin routes may name: the trainee with the deletion request.
     pub subject_user_id: i64,
     users: Vec<(Who, i64)>,
@@ -219,6 +222,31 @@ pub async fn build(app: &TestApp) -> World {
         .id;
     // Staff may only retry a mail that failed.
     fail_mail(app, outbox_id).await;
+    let past = sea_orm::ActiveModelTrait::insert(
+        kouza::entities::past_completion::ActiveModel {
+            certificate_number: sea_orm::Set("旧第0001号".into()),
+            family_name: sea_orm::Set("山田".into()),
+            given_name: sea_orm::Set("花子".into()),
+            family_name_kana: sea_orm::Set("ヤマダ".into()),
+            given_name_kana: sea_orm::Set("ハナコ".into()),
+            birth_date: sea_orm::Set(None),
+            course_title: sea_orm::Set("介護職員初任者研修課程".into()),
+            designation_number: sea_orm::Set(Some("東京都指令第1号".into())),
+            completed_on: sea_orm::Set(chrono::NaiveDate::from_ymd_opt(2018, 3, 31).unwrap()),
+            user_id: sea_orm::Set(Some(owner)),
+            imported_by: sea_orm::Set(staff),
+            imported_at: sea_orm::Set(now),
+            ..Default::default()
+        },
+        db,
+    )
+    .await
+    .unwrap();
+    let past_certificate = kouza::services::past_certificates::reissue_completion(
+        db, &signer, past.id, staff, "紛失", None, now,
+    )
+    .await
+    .unwrap();
     World {
         course_id,
         other_course_id,
@@ -232,6 +260,8 @@ pub async fn build(app: &TestApp) -> World {
         series_id,
         outbox_id,
         deletion_request_id,
+        past_completion_id: past.id,
+        past_certificate_id: past_certificate.id,
         subject_user_id: subject,
         users: vec![
             (Who::Owner, owner),
