@@ -73,6 +73,12 @@ async fn pays_by_card(lang: &str, viewport: Viewport, labels: Labels) {
 
     let browser = Browser::open(&app, viewport, lang).await;
     browser.login(&trainee).await;
+    if lang != "ja" {
+        // The account was made in Japanese: the footer switches the language.
+        browser
+            .submit(&format!(".lang-switch button[value={lang}]"))
+            .await;
+    }
     browser.go(&format!("/courses/{}/apply", course.id)).await;
     browser.find("form.apply-form").await;
     browser.fill("#f-phone", "090-1234-5678").await;
@@ -83,7 +89,9 @@ async fn pays_by_card(lang: &str, viewport: Viewport, labels: Labels) {
     browser.find(".badge.status-pending_payment").await;
 
     // My page → the payment page → the card button.
-    browser.click_text("main .card-actions a.button", labels.pay_now).await;
+    browser
+        .click_text("main .card-actions a.button", labels.pay_now)
+        .await;
     browser.find("form[action$='/checkout']").await;
     browser.assert_text("¥3,500").await;
     browser.submit("form[action$='/checkout'] button").await;
@@ -91,7 +99,8 @@ async fn pays_by_card(lang: &str, viewport: Viewport, labels: Labels) {
     // The hosted Checkout page, on Stripe's (here the fake's) origin.
     let url = browser.client.current_url().await.expect("url");
     assert!(
-        url.as_str().starts_with(&format!("{}/c/pay/", fake.base_url)),
+        url.as_str()
+            .starts_with(&format!("{}/c/pay/", fake.base_url)),
         "the card button should lead to the hosted Checkout page, not {url}"
     );
     assert_eq!(
@@ -112,7 +121,9 @@ async fn pays_by_card(lang: &str, viewport: Viewport, labels: Labels) {
     browser.assert_text(labels.confirmed).await;
 
     // The receipt link opens the receipt for the amount paid.
-    browser.click("main ul.receipts a[href^='/receipts/']:not([href$='/pdf'])").await;
+    browser
+        .click("main ul.receipts a[href^='/receipts/']:not([href$='/pdf'])")
+        .await;
     browser.find("article.receipt").await;
     assert!(
         browser.text(".receipt-amount").await.contains("¥3,500"),
@@ -125,7 +136,9 @@ async fn pays_by_card(lang: &str, viewport: Viewport, labels: Labels) {
     browser.find(".badge.status-confirmed").await;
     let still_owed = browser
         .client
-        .find_all(fantoccini::Locator::Css("main .card-actions a.button[href^='/payments/']"))
+        .find_all(fantoccini::Locator::Css(
+            "main .card-actions a.button[href^='/payments/']",
+        ))
         .await
         .expect("query");
     assert!(still_owed.is_empty(), "no pay button once paid");

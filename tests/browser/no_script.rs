@@ -58,7 +58,10 @@ async fn with_javascript_off_a_newcomer_signs_up_and_enrolls_and_the_instructor_
     let (course, session, other) = course_with_a_class(&app, &staff, &instructor).await;
 
     let browser = Browser::open_with(&app, Viewport::Phone, "ja", false).await;
-    assert!(!scripts_run(&browser).await, "this browser runs no page script");
+    assert!(
+        !scripts_run(&browser).await,
+        "this browser runs no page script"
+    );
 
     browser.go("/signup").await;
     browser.fill("#f-family_name", "佐藤").await;
@@ -127,7 +130,11 @@ async fn with_javascript_off_a_newcomer_signs_up_and_enrolls_and_the_instructor_
             .prop("checked")
             .await
             .expect("checked");
-        assert_eq!(checked.as_deref(), Some("true"), "row {row} should be {mark}");
+        assert_eq!(
+            checked.as_deref(),
+            Some("true"),
+            "row {row} should be {mark}"
+        );
     }
     let late = phone
         .find(&format!("#late-{newcomer}"))
@@ -347,7 +354,9 @@ async fn no_page_but_the_door_check_in_with_its_qr_scanner_loads_a_script() {
             }
             browser = Some((id, open_as(&app, *who).await));
         }
-        let Some((_, b)) = &browser else { unreachable!() };
+        let Some((_, b)) = &browser else {
+            unreachable!()
+        };
         let made = inspect(b, path).await;
         if made.error_page {
             errors.push(path.clone());
@@ -369,7 +378,10 @@ async fn no_page_but_the_door_check_in_with_its_qr_scanner_loads_a_script() {
         b.close().await;
     }
 
-    assert!(errors.is_empty(), "these pages answered with an error: {errors:?}");
+    assert!(
+        errors.is_empty(),
+        "these pages answered with an error: {errors:?}"
+    );
     assert_eq!(
         with_scripts,
         vec![door],

@@ -192,6 +192,10 @@ async fn on_a_phone_with_text_at_200_percent_a_newcomer_still_signs_up_and_enrol
     app.demo().await;
     let browser = enlarged(&app, Viewport::Phone, None).await;
     newcomer_journey(&browser).await;
-    assert_eq!(font_sizes(&browser).await[0], 32.0, "the text stayed enlarged");
+    assert_eq!(
+        font_sizes(&browser).await[0],
+        32.0,
+        "the text stayed enlarged"
+    );
     browser.close().await;
 }
