@@ -82,6 +82,9 @@ pub struct AppConfig {
     pub stripe_max_attempts: u32,
     /// Wait before the second try; doubled before each further one.
     pub stripe_retry_base_ms: u64,
+    /// Origin of Stripe's hosted Checkout page, where the card button's form
+    /// sends the trainee on; the CSP's `form-action` must allow it.
+    pub stripe_checkout_origin: String,
     /// Bank transfer (振込) instructions shown to trainees: bank, branch,
     /// account type and number, account holder in katakana.
     pub bank_transfer_details: String,
@@ -149,6 +152,7 @@ impl Default for AppConfig {
             stripe_timeout_ms: 10_000,
             stripe_max_attempts: 3,
             stripe_retry_base_ms: 250,
+            stripe_checkout_origin: "https://checkout.stripe.com".into(),
             bank_transfer_details: String::new(),
             receipt_issuer_name: "ワーカーズコープ 講座受付事務局".into(),
             receipt_issuer_address: String::new(),
@@ -262,6 +266,12 @@ impl AppConfig {
                 "reminder_hour_jst must be between 0 and 23".into(),
             ));
         }
+        // It goes into the Content-Security-Policy header as it is.
+        if !is_origin(&self.stripe_checkout_origin) {
+            return Err(ConfigError::Invalid(
+                "stripe_checkout_origin must be an origin such as https://checkout.stripe.com (scheme and host, no path)".into(),
+            ));
+        }
         Ok(())
     }
 
@@ -329,9 +339,54 @@ fn restrict_permissions(_path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// `http(s)://host[:port]` and nothing more: safe to put in a CSP source list.
+fn is_origin(value: &str) -> bool {
+    let Some(rest) = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (rest, None),
+    };
+    !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        && port
+            .is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_checkout_origin_must_be_a_bare_origin() {
+        for good in ["https://checkout.stripe.com", "http://127.0.0.1:4242"] {
+            assert!(is_origin(good), "{good}");
+        }
+        for bad in [
+            "",
+            "checkout.stripe.com",
+            "https://",
+            "https://checkout.stripe.com/",
+            "https://checkout.stripe.com/pay",
+            "https://a.example; script-src *",
+            "https://a.example:",
+            "ftp://a.example",
+        ] {
+            assert!(!is_origin(bad), "{bad:?}");
+        }
+        let config = AppConfig {
+            stripe_checkout_origin: "https://checkout.stripe.com 'unsafe-inline'".into(),
+            ..AppConfig::default()
+        };
+        assert!(config.validate().is_err());
+        assert!(AppConfig::default().validate().is_ok());
+    }
 
     #[test]
     fn a_release_build_without_a_secret_refuses_to_start() {

@@ -51,7 +51,7 @@ pub fn rocket_from(figment: Figment) -> Rocket<Build> {
         .attach(templates::fairing())
         .attach(jobs::fairing())
         .attach(routes::request_id::RequestLog)
-        .attach(routes::security::SecurityHeaders)
+        .attach(routes::security::SecurityHeaders::default())
         .attach(routes::page_cache::InvalidateOnWrite)
         .mount("/", routes::page_routes())
         .mount("/api", routes::api::routes())

@@ -76,7 +76,8 @@ impl App {
         App::start_with(|f| f).await
     }
 
-    async fn start_with(configure: impl FnOnce(Figment) -> Figment) -> App {
+    /// The app with extra configuration (e.g. Stripe keys pointing at a fake).
+    pub async fn start_with(configure: impl FnOnce(Figment) -> Figment) -> App {
         let port = free_port();
         let data_dir = std::env::temp_dir().join(unique("kouza-browser"));
         let figment: Figment = kouza::config::AppConfig::figment()
@@ -210,7 +211,9 @@ impl Browser {
         Browser::open_with(app, viewport, lang, true).await
     }
 
-    async fn open_with(app: &App, viewport: Viewport, lang: &str, javascript: bool) -> Browser {
+    /// As [`Browser::open`]; `javascript: false` turns script off in the pages
+    /// (Chromium's content setting), as some users and screen readers browse.
+    pub async fn open_with(app: &App, viewport: Viewport, lang: &str, javascript: bool) -> Browser {
         // Both rustls crypto back-ends are in the dependency graph: pick one.
         let _ = rustls::crypto::ring::default_provider().install_default();
         require(CHROMIUM, "chromium");
@@ -240,8 +243,10 @@ impl Browser {
             options["prefs"]["profile.managed_default_content_settings.javascript"] = json!(2);
         }
         if viewport == Viewport::Phone {
+            // A tap makes chromedriver wait for two page timers, and timers
+            // never fire with script off: without script the phone clicks.
             options["mobileEmulation"] = json!({
-                "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1.0, "touch": true},
+                "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1.0, "touch": javascript},
                 "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36",
             });
         }
