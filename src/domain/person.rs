@@ -122,8 +122,11 @@ fn trim_and_measure<'a>(field: &'static str, raw: &'a str) -> Result<&'a str, Do
     Ok(trimmed)
 }
 
+/// Every Unicode space at the edges, not only ASCII and 全角: a name pasted
+/// from elsewhere can end in a no-break or Ogham space nobody can see (found
+/// by the `names` fuzz target: "[\u{fffd}\u{1680}" was kept as typed).
 fn is_trimmable(c: char) -> bool {
-    c.is_ascii_whitespace() || c == '\u{3000}'
+    c.is_whitespace()
 }
 
 fn is_space(c: char) -> bool {
@@ -288,6 +291,18 @@ mod tests {
         ] {
             let raw = format!("Alice{c}Bob");
             assert_eq!(key_of(name(&raw)), "err-name-invalid-char", "{c:?}");
+        }
+    }
+
+    #[test]
+    fn invisible_unicode_spaces_at_the_edges_are_trimmed() {
+        for raw in [
+            "山田\u{1680}",
+            "\u{00a0}山田",
+            "\u{2003}山田\u{3000}",
+            "山田\u{205f}",
+        ] {
+            assert_eq!(name(raw).unwrap().as_str(), "山田", "{raw:?}");
         }
     }
 
