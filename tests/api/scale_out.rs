@@ -148,8 +148,10 @@ impl Fleet {
             .env("ROCKET_SMTP_HOST", "127.0.0.1")
             .env("ROCKET_SMTP_PORT", self.smtp_port.to_string())
             .env("ROCKET_SMTP_TLS", "none")
-            .env("ROCKET_SMTP_TIMEOUT_SECS", "2")
-            .env("ROCKET_MAIL_LEASE_SECS", "10")
+            // Generous: a send that times out after the sink accepted it is
+            // sent again (at least once), which would read as a repeat here.
+            .env("ROCKET_SMTP_TIMEOUT_SECS", "8")
+            .env("ROCKET_MAIL_LEASE_SECS", "20")
             .env("ROCKET_MAIL_RETRY_BASE_SECS", "1")
             .env("ROCKET_MAIL_RETRY_MAX_SECS", "2")
             .env("ROCKET_STRIPE_SECRET_KEY", fake_stripe::SECRET_KEY)
@@ -171,11 +173,11 @@ impl Fleet {
         }
     }
 
-    fn log_tail(&self, i: usize) -> String {
+    fn log_tail(&self, i: usize, n: usize) -> String {
         let text =
             std::fs::read_to_string(self.dir.join(format!("instance-{i}.log"))).unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(30)..].join("\n")
+        lines[lines.len().saturating_sub(n)..].join("\n")
     }
 
     /// Until `/readyz` answers 200 (the database is reachable and migrations are done).
@@ -186,7 +188,7 @@ impl Fleet {
                 if let Ok(Some(exit)) = child.try_wait() {
                     panic!(
                         "instance {i} exited during start ({exit}):\n{}",
-                        self.log_tail(i)
+                        self.log_tail(i, 30)
                     );
                 }
             }
@@ -196,7 +198,7 @@ impl Fleet {
             assert!(
                 Instant::now() < deadline,
                 "instance {i} not ready in time:\n{}",
-                self.log_tail(i)
+                self.log_tail(i, 30)
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -282,11 +284,35 @@ impl Drop for Fleet {
             let _ = nginx.wait();
         }
         if std::thread::panicking() {
+            // CI shows only the end of a failing test's output, after the
+            // backtrace: repeat there what the instances said and why it failed.
+            for i in 0..self.apps.len() {
+                eprintln!("--- instance {i}, last lines:\n{}", self.log_tail(i, 8));
+            }
+            if let Some(message) = PANIC_MESSAGE.lock().ok().and_then(|m| m.clone()) {
+                eprintln!("scale-out failed: {message}");
+            }
             eprintln!("scale-out logs kept in {}", self.dir.display());
         } else {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// The message of the panic on this test's thread, for `Fleet`'s drop.
+static PANIC_MESSAGE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+fn remember_panics_of_this_thread() {
+    let this = std::thread::current().id();
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() == this {
+            if let Ok(mut slot) = PANIC_MESSAGE.lock() {
+                *slot = Some(info.to_string());
+            }
+        }
+        previous(info)
+    }));
 }
 
 fn bearer_value(header: &Header<'static>) -> String {
@@ -321,6 +347,7 @@ async fn three_instances_behind_nginx_survive_a_race_a_webhook_burst_and_a_kille
         return;
     }
     let nginx = nginx_binary().expect("nginx is not installed: run .ci/scaleout-deps");
+    remember_panics_of_this_thread();
     let started = Instant::now();
     let sink = SmtpSink::start().await;
     let stripe = FakeStripe::start().await;
@@ -579,7 +606,8 @@ async fn three_instances_behind_nginx_survive_a_race_a_webhook_burst_and_a_kille
     // the server's "250 queued" and the row being marked sent may repeat one
     // message with the same Message-ID (see services/mail_delivery.rs); one
     // kill allows at most one such copy.
-    let deadline = Instant::now() + Duration::from_secs(60);
+    // Long enough for the lease of a row the killed instance held to run out.
+    let deadline = Instant::now() + Duration::from_secs(120);
     let outbox = loop {
         let rows = kouza::entities::mail_outbox::Entity::find()
             .all(db)
