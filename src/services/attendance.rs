@@ -1,14 +1,14 @@
 //! Attendance: rosters, marking (one idempotent save per roster, with
 //! history), who taught, make-up bookings, and each trainee's progress
 //! against the completion rule.
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::prelude::Expr;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 
@@ -116,6 +116,36 @@ async fn expected(
         (gojuon_key(&kana), kana, r.id)
     });
     Ok(rows)
+}
+
+/// The ids of `expected`, for checking a save: the same people, read as ids
+/// only (a save runs inside the shared write batch, so it reads little).
+async fn expected_ids(
+    conn: &impl ConnectionTrait,
+    at: &session::Model,
+    marked: impl Iterator<Item = i64>,
+) -> Result<HashSet<i64>, Error> {
+    let mut ids: HashSet<i64> = marked.collect();
+    if at.makeup_for.is_none() {
+        let seated: Vec<i64> = enrollment::Entity::find()
+            .select_only()
+            .column(enrollment::Column::Id)
+            .filter(enrollment::COLUMN.course_id.eq(at.course_id))
+            .filter(enrollment::COLUMN.status.is_in(SEATED.map(|s| s.as_str())))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        ids.extend(seated);
+    }
+    let booked: Vec<i64> = makeup_booking::Entity::find()
+        .select_only()
+        .column(makeup_booking::Column::EnrollmentId)
+        .filter(makeup_booking::COLUMN.session_id.eq(at.id))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    ids.extend(booked);
+    Ok(ids)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -255,7 +285,14 @@ pub async fn save_roster_in(
         .filter(session::COLUMN.id.eq(session_id))
         .exec(txn)
         .await?;
-    let expected_ids: Vec<i64> = expected(txn, &at).await?.iter().map(|e| e.id).collect();
+    let existing: HashMap<i64, attendance::Model> = attendance::Entity::find()
+        .filter(attendance::COLUMN.session_id.eq(session_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|a| (a.enrollment_id, a))
+        .collect();
+    let expected_ids = expected_ids(txn, &at, existing.keys().copied()).await?;
     let length = session_minutes(&at);
     let mut errors = vec![];
     let mut seen = std::collections::HashSet::new();
@@ -279,13 +316,6 @@ pub async fn save_roster_in(
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
-    let existing: HashMap<i64, attendance::Model> = attendance::Entity::find()
-        .filter(attendance::COLUMN.session_id.eq(session_id))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|a| (a.enrollment_id, a))
-        .collect();
     let is_correction_time = now > at.ends_at + Duration::hours(CORRECTION_GRACE_HOURS);
     let reason = reason.map(str::trim).unwrap_or("");
     let mut outcome = SaveOutcome::default();

@@ -14,7 +14,8 @@ import re
 import subprocess
 import sys
 
-ENTRY = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \w+ \[\d+\] ")
+# Debian's log_line_prefix is '%m [%p] %q%u@%d ': time, pid, then user@database.
+ENTRY = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \w+ \[\d+\] (?:\S*@\S* )?")
 PARAM = re.compile(r"\$(\d+) = (NULL|'(?:[^']|'')*')")
 SKIP = ("BEGIN", "COMMIT", "ROLLBACK", "SET ", "SHOW ")
 
