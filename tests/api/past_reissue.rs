@@ -497,6 +497,30 @@ async fn the_holder_downloads_the_reissue_from_my_page() {
     assert_eq!(listed.len(), 1, "{export}");
     assert_eq!(listed[0]["number"], doc.number.as_str());
     assert_eq!(listed[0]["original_number"], "旧第0100号");
+    assert_eq!(listed[0]["enrollment_id"], Value::Null);
+    assert_eq!(listed[0]["status"], "valid");
+    let fields: Vec<&str> = listed[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "birth_date",
+            "completed_on",
+            "course_title",
+            "enrollment_id",
+            "family_name",
+            "given_name",
+            "issued_on",
+            "number",
+            "original_number",
+            "status",
+            "verification_code"
+        ]
+    );
 
     let other = app.account(Role::Trainee).await;
     app.login_page(&other).await;
