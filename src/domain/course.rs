@@ -43,6 +43,12 @@ impl CourseKind {
         self == CourseKind::Helper
     }
 
+    /// 修了評価 belongs to the certified curriculum of a helper course; a
+    /// community course or a symposium ends without one.
+    pub fn has_assessment(self) -> bool {
+        self == CourseKind::Helper
+    }
+
     /// Helper courses ask the full application, community courses a short
     /// one, symposia a minimal one.
     pub fn form_level(self) -> super::application::FormLevel {
@@ -329,6 +335,13 @@ mod tests {
         assert!(may_self_cancel(utc("2027-01-07T14:30:00Z"), starts, 3));
         // 2027-01-08 00:10 JST is past it, although it is still the 7th in UTC.
         assert!(!may_self_cancel(utc("2027-01-07T15:10:00Z"), starts, 3));
+    }
+
+    #[test]
+    fn only_helper_courses_have_an_assessment() {
+        assert!(CourseKind::Helper.has_assessment());
+        assert!(!CourseKind::Community.has_assessment());
+        assert!(!CourseKind::Symposium.has_assessment());
     }
 
     #[test]

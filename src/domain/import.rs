@@ -138,37 +138,45 @@ struct Column {
     required: bool,
 }
 
+// The holder's name, reading and birth date: the same columns in a list of
+// trainees and in a list of past completions.
+const FAMILY_NAME: Column = Column {
+    id: "family_name",
+    headings: &["氏名（姓）", "姓", "family_name"],
+    required: true,
+};
+const GIVEN_NAME: Column = Column {
+    id: "given_name",
+    headings: &["氏名（名）", "名", "given_name"],
+    required: true,
+};
+const FAMILY_NAME_KANA: Column = Column {
+    id: "family_name_kana",
+    headings: &["フリガナ（姓）", "セイ", "family_name_kana"],
+    required: true,
+};
+const GIVEN_NAME_KANA: Column = Column {
+    id: "given_name_kana",
+    headings: &["フリガナ（名）", "メイ", "given_name_kana"],
+    required: true,
+};
+const BIRTH_DATE: Column = Column {
+    id: "birth_date",
+    headings: &["生年月日", "birth_date"],
+    required: false,
+};
+
 const TRAINEE_COLUMNS: [Column; 8] = [
-    Column {
-        id: "family_name",
-        headings: &["氏名（姓）", "姓", "family_name"],
-        required: true,
-    },
-    Column {
-        id: "given_name",
-        headings: &["氏名（名）", "名", "given_name"],
-        required: true,
-    },
-    Column {
-        id: "family_name_kana",
-        headings: &["フリガナ（姓）", "セイ", "family_name_kana"],
-        required: true,
-    },
-    Column {
-        id: "given_name_kana",
-        headings: &["フリガナ（名）", "メイ", "given_name_kana"],
-        required: true,
-    },
+    FAMILY_NAME,
+    GIVEN_NAME,
+    FAMILY_NAME_KANA,
+    GIVEN_NAME_KANA,
     Column {
         id: "email",
         headings: &["メールアドレス", "メール", "email"],
         required: true,
     },
-    Column {
-        id: "birth_date",
-        headings: &["生年月日", "birth_date"],
-        required: false,
-    },
+    BIRTH_DATE,
     Column {
         id: "phone",
         headings: &["電話番号", "電話", "phone"],
@@ -187,31 +195,11 @@ const COMPLETION_COLUMNS: [Column; 10] = [
         headings: &["修了証明書番号", "証明書番号", "certificate_number"],
         required: true,
     },
-    Column {
-        id: "family_name",
-        headings: &["氏名（姓）", "姓", "family_name"],
-        required: true,
-    },
-    Column {
-        id: "given_name",
-        headings: &["氏名（名）", "名", "given_name"],
-        required: true,
-    },
-    Column {
-        id: "family_name_kana",
-        headings: &["フリガナ（姓）", "セイ", "family_name_kana"],
-        required: true,
-    },
-    Column {
-        id: "given_name_kana",
-        headings: &["フリガナ（名）", "メイ", "given_name_kana"],
-        required: true,
-    },
-    Column {
-        id: "birth_date",
-        headings: &["生年月日", "birth_date"],
-        required: false,
-    },
+    FAMILY_NAME,
+    GIVEN_NAME,
+    FAMILY_NAME_KANA,
+    GIVEN_NAME_KANA,
+    BIRTH_DATE,
     Column {
         id: "course_title",
         headings: &["課程名", "研修課程", "講座名", "course_title"],
@@ -634,6 +622,60 @@ mod tests {
 
     const HEADER: &str =
         "氏名（姓）,氏名（名）,フリガナ（姓）,フリガナ（名）,メールアドレス,生年月日\r\n";
+
+    #[test]
+    fn both_lists_name_the_holder_with_the_same_headings_in_their_template_order() {
+        assert_eq!(
+            template_headings(ImportKind::Trainees),
+            [
+                "氏名（姓）",
+                "氏名（名）",
+                "フリガナ（姓）",
+                "フリガナ（名）",
+                "メールアドレス",
+                "生年月日",
+                "電話番号",
+                "組合員番号"
+            ]
+        );
+        assert_eq!(
+            template_headings(ImportKind::Completions),
+            [
+                "修了証明書番号",
+                "氏名（姓）",
+                "氏名（名）",
+                "フリガナ（姓）",
+                "フリガナ（名）",
+                "生年月日",
+                "課程名",
+                "指定番号",
+                "修了年月日",
+                "メールアドレス"
+            ]
+        );
+        assert_eq!(
+            required_headings(ImportKind::Trainees),
+            [
+                "氏名（姓）",
+                "氏名（名）",
+                "フリガナ（姓）",
+                "フリガナ（名）",
+                "メールアドレス"
+            ]
+        );
+        assert_eq!(
+            required_headings(ImportKind::Completions),
+            [
+                "修了証明書番号",
+                "氏名（姓）",
+                "氏名（名）",
+                "フリガナ（姓）",
+                "フリガナ（名）",
+                "課程名",
+                "修了年月日"
+            ]
+        );
+    }
 
     #[test]
     fn the_shift_jis_encoder_holds_these_old_forms_and_not_those() {

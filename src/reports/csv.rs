@@ -9,10 +9,24 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// A cell as text a spreadsheet shows rather than evaluates.
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
+    if is_formula_like(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
     }
+}
+
+/// Whether a spreadsheet might evaluate the cell: it starts with a formula
+/// character, or with a tab or carriage return (which some programs drop,
+/// exposing what follows), or with a formula character behind leading
+/// spaces or control characters — spreadsheet programs trim some of those
+/// (` =1+1`, a full-width space then `=`) before deciding what a cell is.
+fn is_formula_like(cell: &str) -> bool {
+    if cell.starts_with(['\t', '\r']) {
+        return true;
+    }
+    cell.trim_start_matches(|c: char| c.is_whitespace() || c.is_control())
+        .starts_with(['=', '+', '-', '@'])
 }
 
 /// A whole file: BOM, header row, then the rows, every cell neutralised.
@@ -38,8 +52,40 @@ mod tests {
         for cell in ["=1+1", "+81", "-2", "@SUM(A1)", "\tx", "\rx"] {
             assert_eq!(neutralise(cell), format!("'{cell}"));
         }
-        for cell in ["山田 花子", "360", "", "a=b", " =1"] {
+        for cell in ["山田 花子", "360", "", "a=b", " 1", "\u{3000}山田"] {
             assert_eq!(neutralise(cell), cell);
+        }
+    }
+
+    #[test]
+    fn a_formula_behind_leading_spaces_is_neutralised() {
+        for cell in [" =1+1", "   +81", "\u{3000}=1+1", "\u{3000} @SUM(A1)"] {
+            assert_eq!(neutralise(cell), format!("'{cell}"), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn a_formula_behind_leading_control_characters_is_neutralised() {
+        for cell in [
+            "\t=1+1",
+            "\r=1+1",
+            "\n=1+1",
+            "\u{0}-2",
+            "\u{1f}@A1",
+            "\r\n=1",
+        ] {
+            assert_eq!(neutralise(cell), format!("'{cell}"), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn a_leading_tab_or_carriage_return_is_neutralised_even_before_plain_text() {
+        for cell in ["\tx", "\r山田", "\t"] {
+            assert_eq!(neutralise(cell), format!("'{cell}"), "{cell:?}");
+        }
+        // Other leading blanks before plain text stay as typed.
+        for cell in [" x", "\u{3000}x", "\nx"] {
+            assert_eq!(neutralise(cell), cell, "{cell:?}");
         }
     }
 

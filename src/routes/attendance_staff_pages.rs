@@ -19,7 +19,7 @@ use crate::domain::DomainError;
 use crate::entities::{course, enrollment};
 use crate::error::Error;
 use crate::i18n::{t, Lang};
-use crate::services::{attendance, attendance_views, catalog};
+use crate::services::{assessments, attendance, attendance_views, catalog};
 use crate::state::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -362,13 +362,7 @@ async fn record_assessment(
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
-        // Only for courses that have subjects and an assessment.
-        let row = crate::services::enrollment::find(&state.db, id).await?;
-        let c = catalog::find(&state.db, row.course_id).await?;
-        if c.kind != CourseKind::Helper.as_str() {
-            return Err(Error::Conflict("err-assessment-helper-only"));
-        }
-        attendance::record_assessment(
+        assessments::record(
             &state.db,
             id,
             attendance::Viewer {

@@ -1,6 +1,7 @@
 //! One module per capability. Each write is one transaction; functions take
 //! `&impl ConnectionTrait` so they run on the pool or inside a caller's transaction.
 pub mod accounts;
+pub mod assessments;
 pub mod attendance;
 pub mod attendance_views;
 pub mod audit;

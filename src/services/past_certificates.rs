@@ -240,17 +240,12 @@ pub async fn reissue_completion(
         &txn, signer, &past, &series, holder, None, &reason, staff_id, now,
     )
     .await?;
-    audit::record(
+    audit_reissue(
         &txn,
-        Some(staff_id),
-        "past_certificate_reissue",
-        ("past_certificate", Some(saved.id)),
-        serde_json::json!({
-            "number": saved.number,
-            "replaces": past.certificate_number,
-            "past_completion_id": past.id,
-            "reason": reason,
-        }),
+        staff_id,
+        &saved,
+        &past.certificate_number,
+        &reason,
         now,
     )
     .await?;
@@ -326,22 +321,37 @@ pub async fn reissue(
         .filter(past_certificate::COLUMN.id.eq(old.id))
         .exec(&txn)
         .await?;
+    audit_reissue(&txn, staff_id, &saved, &old.number, &reason, now).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Records a 再交付 in the audit log: the new document's number, the number
+/// it replaces (the paper certificate's on a first reissue, the previous
+/// document's after that), the past completion it belongs to, and why.
+async fn audit_reissue(
+    txn: &impl ConnectionTrait,
+    staff_id: i64,
+    saved: &past_certificate::Model,
+    replaces: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
     audit::record(
-        &txn,
+        txn,
         Some(staff_id),
         "past_certificate_reissue",
         ("past_certificate", Some(saved.id)),
         serde_json::json!({
             "number": saved.number,
-            "replaces": old.number,
-            "past_completion_id": past.id,
+            "replaces": replaces,
+            "past_completion_id": saved.past_completion_id,
             "reason": reason,
         }),
         now,
     )
     .await?;
-    txn.commit().await?;
-    Ok(saved)
+    Ok(())
 }
 
 /// Numbers, signs and inserts the current document of `past` in `txn`, with

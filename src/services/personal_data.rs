@@ -169,42 +169,14 @@ pub async fn export(
         .all(conn)
         .await?
         .into_iter()
-        .map(|c| {
-            json!({
-                "number": c.number,
-                "enrollment_id": c.enrollment_id,
-                "course_title": c.course_title,
-                "family_name": c.family_name,
-                "given_name": c.given_name,
-                "birth_date": c.birth_date,
-                "completed_on": c.completed_on,
-                "issued_on": c.issued_on,
-                "status": super::certificates::Standing::of(&c).as_str(),
-                "verification_code": super::certificates::numbering::display_code(&c.verification_code),
-            })
-        })
+        .map(|c| certificate_json(&c))
         .collect();
     // 再交付 of completions from before this system are theirs too.
     let past: Vec<Value> = super::past_certificates::for_user(conn, user_id)
         .await?
         .into_iter()
         .rev()
-        .map(|p| {
-            let c = super::past_certificates::as_certificate(&p);
-            json!({
-                "number": c.number,
-                "enrollment_id": null,
-                "original_number": p.original_number,
-                "course_title": c.course_title,
-                "family_name": c.family_name,
-                "given_name": c.given_name,
-                "birth_date": c.birth_date,
-                "completed_on": c.completed_on,
-                "issued_on": c.issued_on,
-                "status": super::certificates::Standing::of(&c).as_str(),
-                "verification_code": super::certificates::numbering::display_code(&c.verification_code),
-            })
-        })
+        .map(|p| past_certificate_json(&p))
         .collect();
     let certificates: Vec<Value> = certificates.into_iter().chain(past).collect();
     let mails: Vec<Value> = mail_outbox::Entity::find()
@@ -259,6 +231,32 @@ pub async fn export(
         "consents": consents,
         "deletion_request": request,
     }))
+}
+
+/// A certificate as the data export lists it.
+fn certificate_json(c: &certificate::Model) -> Value {
+    json!({
+        "number": c.number,
+        "enrollment_id": c.enrollment_id,
+        "course_title": c.course_title,
+        "family_name": c.family_name,
+        "given_name": c.given_name,
+        "birth_date": c.birth_date,
+        "completed_on": c.completed_on,
+        "issued_on": c.issued_on,
+        "status": super::certificates::Standing::of(c).as_str(),
+        "verification_code": super::certificates::numbering::display_code(&c.verification_code),
+    })
+}
+
+/// A 再交付 of a completion from before this system, listed as a
+/// certificate: it belongs to no enrollment here, and it names the paper
+/// certificate's number it replaces.
+fn past_certificate_json(p: &past_certificate::Model) -> Value {
+    let mut doc = certificate_json(&super::past_certificates::as_certificate(p));
+    doc["enrollment_id"] = Value::Null;
+    doc["original_number"] = json!(p.original_number);
+    doc
 }
 
 fn request_json(r: deletion_request::Model) -> Value {

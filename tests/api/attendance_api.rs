@@ -584,3 +584,66 @@ async fn self_check_in_needs_the_live_code_of_a_session_of_ones_own_course() {
         Status::UnprocessableEntity
     );
 }
+
+#[rocket::async_test]
+async fn an_assessment_for_a_course_that_has_none_is_refused_and_nothing_is_recorded() {
+    let app = spawn().await;
+    let state = app.state();
+    let course = app.published_course(CourseSpec::default()).await;
+    let people = app.trainees(1).await;
+    let enrolled = app
+        .enroll_api(people[0].1.clone(), course.id, community_application())
+        .await;
+    let enrollment_id = app.json(enrolled).await["id"].as_i64().unwrap();
+    let staff = app.account(Role::Staff).await;
+    let instructor = app.account(Role::Instructor).await;
+    let stranger = app.account(Role::Instructor).await;
+    let now = state.clock.now();
+    kouza::services::schedule::add(
+        &state.db,
+        staff.id,
+        course.id,
+        &kouza::services::schedule::SessionInput {
+            starts_at: Some(now + Duration::days(30)),
+            ends_at: Some(now + Duration::days(30) + Duration::hours(2)),
+            instructor_id: Some(instructor.id),
+            title: Some("第1回".into()),
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let record = |bearer: Header<'static>, lang: &'static str| {
+        app.client
+            .post(format!("/api/v1/enrollments/{enrollment_id}/assessments"))
+            .header(bearer)
+            .header(ContentType::JSON)
+            .header(Header::new("Accept-Language", lang))
+            .body(json!({"score": 80, "taken_on": "2026-12-20"}).to_string())
+            .dispatch()
+    };
+    for (who, lang, detail) in [
+        (&staff, "ja", "修了評価はヘルパー講座でのみ記録します。"),
+        (
+            &instructor,
+            "en",
+            "Assessments are recorded for helper courses only.",
+        ),
+    ] {
+        let response = record(app.bearer(who).await, lang).await;
+        assert_eq!(response.status(), Status::Conflict);
+        assert_eq!(
+            response.content_type().map(|c| c.to_string()),
+            Some("application/problem+json".to_string())
+        );
+        assert_eq!(app.json(response).await["detail"], detail);
+    }
+    // To an instructor of none of its sessions the enrollment does not exist.
+    let response = record(app.bearer(&stranger).await, "ja").await;
+    assert_eq!(response.status(), Status::NotFound);
+    let recorded = kouza::services::attendance_views::assessments_of(&state.db, enrollment_id)
+        .await
+        .unwrap();
+    assert!(recorded.is_empty(), "{recorded:?}");
+}

@@ -703,6 +703,26 @@ async fn bad_input_on_the_staff_attendance_forms_is_explained_in_japanese_and_sa
     assert!(page.contains("入力内容を確認してください"), "{page}");
     assert!(page.contains("ひらがなは使えません"), "{page}");
 
+    // An assessment for a community course, which has none.
+    let community = course_of(&app, CourseKind::Community, 30).await;
+    let resident = enroll(&app, &community, &staff, &["上田"]).await[0];
+    let (status, page) = post_and_follow(
+        &app,
+        &format!("/staff/enrollments/{resident}/assessments"),
+        &[
+            ("csrf_token", &csrf),
+            ("score", "90"),
+            ("pass_mark", ""),
+            ("taken_on", "2026-11-25"),
+        ],
+    )
+    .await;
+    assert_eq!(status, Status::Conflict);
+    assert!(
+        page.contains("修了評価はヘルパー講座でのみ記録します。"),
+        "{page}"
+    );
+
     let db = &state.db;
     assert_eq!(makeup_booking::Entity::find().count(db).await.unwrap(), 0);
     assert_eq!(outside_credit::Entity::find().count(db).await.unwrap(), 0);

@@ -333,6 +333,34 @@ async fn a_reissued_past_certificate_is_reissued_again_with_a_new_name_and_then_
         .unwrap()
         .unwrap();
     assert_eq!(revoke_entry.target_id, Some(second.id));
+    // Each reissue says what it replaced: the paper number, then the first document.
+    let reissues: Vec<Value> = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("past_certificate_reissue"))
+        .order_by_asc(audit_log::Column::Id)
+        .all(&app.state().db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|entry| serde_json::from_str(&entry.detail).unwrap())
+        .collect();
+    let replaced: Vec<(&str, &str, i64)> = reissues
+        .iter()
+        .map(|d| {
+            (
+                d["number"].as_str().unwrap(),
+                d["replaces"].as_str().unwrap(),
+                d["past_completion_id"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        replaced,
+        vec![
+            (first.number.as_str(), "旧第0007号", yamada.id),
+            (second.number.as_str(), first.number.as_str(), yamada.id),
+        ]
+    );
+    assert_eq!(reissues[1]["reason"], "氏名変更");
 }
 
 #[rocket::async_test]
@@ -469,6 +497,30 @@ async fn the_holder_downloads_the_reissue_from_my_page() {
     assert_eq!(listed.len(), 1, "{export}");
     assert_eq!(listed[0]["number"], doc.number.as_str());
     assert_eq!(listed[0]["original_number"], "旧第0100号");
+    assert_eq!(listed[0]["enrollment_id"], Value::Null);
+    assert_eq!(listed[0]["status"], "valid");
+    let fields: Vec<&str> = listed[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "birth_date",
+            "completed_on",
+            "course_title",
+            "enrollment_id",
+            "family_name",
+            "given_name",
+            "issued_on",
+            "number",
+            "original_number",
+            "status",
+            "verification_code"
+        ]
+    );
 
     let other = app.account(Role::Trainee).await;
     app.login_page(&other).await;

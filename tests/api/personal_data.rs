@@ -498,6 +498,13 @@ async fn the_export_holds_the_trainees_own_data_and_nobody_elses() {
     );
     assert_eq!(doc["payments"].as_array().unwrap().len(), 2);
     assert_eq!(doc["certificates"].as_array().unwrap().len(), 1);
+    let certificate = &doc["certificates"][0];
+    assert_eq!(certificate["enrollment_id"], f.enrollment_id);
+    assert!(
+        certificate.get("original_number").is_none(),
+        "{certificate}"
+    );
+    assert_eq!(certificate.as_object().unwrap().len(), 10, "{certificate}");
     assert_eq!(doc["consents"][0]["special_care_data_given"], true);
     assert!(doc["mails"]
         .as_array()

@@ -94,7 +94,10 @@ async fn pays_by_card(lang: &str, viewport: Viewport, labels: Labels) {
         .await;
     browser.find("form[action$='/checkout']").await;
     browser.assert_text("¥3,500").await;
-    browser.submit("form[action$='/checkout'] button").await;
+    // Styled as the primary action it is, like every other primary button.
+    browser
+        .submit("form[action$='/checkout'] button.button")
+        .await;
 
     // The hosted Checkout page, on Stripe's (here the fake's) origin.
     let url = browser.client.current_url().await.expect("url");

@@ -443,6 +443,20 @@ impl Browser {
         self.wait_until_path_is_not("/login").await;
     }
 
+    /// Signs up through the form as a newcomer, 佐藤 良子, and waits until
+    /// the form has gone.
+    pub async fn sign_up(&self) {
+        self.go("/signup").await;
+        self.fill("#f-family_name", "佐藤").await;
+        self.fill("#f-given_name", "良子").await;
+        self.fill("#f-family_name_kana", "サトウ").await;
+        self.fill("#f-given_name_kana", "ヨシコ").await;
+        self.fill("#f-email", "yoshiko.sato@example.jp").await;
+        self.fill("#f-password", "my garden has tomatoes").await;
+        self.click("main form button[type=submit]").await;
+        self.wait_until_path_is_not("/signup").await;
+    }
+
     pub async fn wait_until_path_is_not(&self, path: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {

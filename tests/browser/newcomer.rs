@@ -14,15 +14,7 @@ async fn newcomer_enrolls(lang: &str, viewport: Viewport) -> (App, Browser) {
 
 /// Sign up, find the community course, enroll, land on My page with it.
 pub async fn newcomer_journey(browser: &Browser) {
-    browser.go("/signup").await;
-    browser.fill("#f-family_name", "佐藤").await;
-    browser.fill("#f-given_name", "良子").await;
-    browser.fill("#f-family_name_kana", "サトウ").await;
-    browser.fill("#f-given_name_kana", "ヨシコ").await;
-    browser.fill("#f-email", "yoshiko.sato@example.jp").await;
-    browser.fill("#f-password", "my garden has tomatoes").await;
-    browser.click("main form button[type=submit]").await;
-    browser.wait_until_path_is_not("/signup").await;
+    browser.sign_up().await;
 
     browser.go("/courses").await;
     browser.select("#f-kind", "community").await;

@@ -63,15 +63,7 @@ async fn with_javascript_off_a_newcomer_signs_up_and_enrolls_and_the_instructor_
         "this browser runs no page script"
     );
 
-    browser.go("/signup").await;
-    browser.fill("#f-family_name", "佐藤").await;
-    browser.fill("#f-given_name", "良子").await;
-    browser.fill("#f-family_name_kana", "サトウ").await;
-    browser.fill("#f-given_name_kana", "ヨシコ").await;
-    browser.fill("#f-email", "yoshiko.sato@example.jp").await;
-    browser.fill("#f-password", "my garden has tomatoes").await;
-    browser.click("main form button[type=submit]").await;
-    browser.wait_until_path_is_not("/signup").await;
+    browser.sign_up().await;
 
     browser.go("/courses").await;
     browser.fill("#f-q", "認知症サポーター").await;

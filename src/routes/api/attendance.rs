@@ -15,7 +15,7 @@ use crate::domain::{DomainError, Role};
 use crate::error::Error;
 use crate::routes::respond::ApiError;
 use crate::services::attendance::{self, MarkInput, SaveOutcome, Viewer};
-use crate::services::{check_in, enrollment};
+use crate::services::{assessments, check_in, enrollment};
 use crate::state::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -374,9 +374,10 @@ pub struct AssessmentView {
 }
 
 /// Record a 修了評価 attempt (instructor or staff); a retake is a new attempt.
+/// Only helper courses have an assessment; any other course answers 409.
 #[utoipa::path(post, path = "/api/v1/enrollments/{id}/assessments", tag = "attendance", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = AssessmentBody,
-    responses((status = 201, body = AssessmentView), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, body = AssessmentView), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[post("/v1/enrollments/<id>/assessments", data = "<body>")]
 async fn record_assessment(
     user: InstructorUser,
@@ -385,7 +386,7 @@ async fn record_assessment(
     state: &State<AppState>,
 ) -> Result<(Status, Json<AssessmentView>), ApiError> {
     let taken_on = parse_date("taken_on", &body.taken_on)?;
-    let saved = attendance::record_assessment(
+    let saved = assessments::record(
         &state.db,
         id,
         viewer(&user.0),
