@@ -410,7 +410,7 @@ mod tests {
                     .zip(row)
                     .map(|(heading, (pick, hostile))| match hostile {
                         Some(value) => csv_cell(value),
-                        None => csv_cell(*pick.get(good_values(heading))),
+                        None => csv_cell(pick.get::<&str>(good_values(heading))),
                     })
                     .collect();
                 text += &cells.join(",");
