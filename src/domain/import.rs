@@ -508,7 +508,15 @@ fn reader_line(text: &str, record: &Result<csv::StringRecord, csv::Error>) -> us
     while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
         start += 1;
     }
-    1 + bytes[..start].iter().filter(|&&b| b == b'\n').count()
+    // A lone CR ends a line too, for the reader as for Excel for Mac's
+    // "CSV (Macintosh)"; counting only LF numbered every line of such a file 1.
+    let before = &bytes[..start];
+    let ends = before
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && before.get(i + 1) != Some(&b'\n')))
+        .count();
+    1 + ends
 }
 
 fn birth_date(c: &mut Cells, today: NaiveDate) -> Option<Option<NaiveDate>> {
@@ -718,6 +726,17 @@ mod tests {
             let numbers: Vec<usize> = lines.iter().map(|l| l.line).collect();
             assert_eq!(numbers, [2, 4], "line ending {end:?}");
         }
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        let header = HEADER.replace("\r\n", "\r");
+        let text = format!(
+            "{header}髙橋,一郎,タカハシ,イチロウ,a@example.jp,\r\r山田,花子,ヤマダ,ハナコ,bad,\r"
+        );
+        let lines = parse(ImportKind::Trainees, &text, today()).unwrap();
+        let numbers: Vec<usize> = lines.iter().map(|l| l.line).collect();
+        assert_eq!(numbers, [2, 4]);
     }
 
     #[test]
