@@ -98,8 +98,8 @@ fn every(applications: &[OnlineApplication], why: &str) -> Vec<Result<Enrolled, 
 }
 
 /// The fast path. An `Err` means "roll back and fall back"; refusals are
-/// answers inside the `Ok`.
-async fn together(
+/// answers inside the `Ok`. Public for the fallback test only.
+pub async fn together(
     conn: &DatabaseTransaction,
     applications: &[OnlineApplication],
 ) -> Result<Vec<Result<Enrolled, Error>>, Error> {

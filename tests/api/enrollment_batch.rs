@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use kouza::entities::{enrollment, enrollment_event, mail_outbox};
 use kouza::services::enrollment::{Applicant, Enrolled};
-use kouza::services::enrollment_batch::{enroll_all, one_by_one, OnlineApplication};
+use kouza::services::enrollment_batch::{enroll_all, one_by_one, together, OnlineApplication};
 use kouza::test_faults::{switch_off, Protection};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -230,14 +230,25 @@ async fn scenario(
     fault: Option<Protection>,
     now: DateTime<Utc>,
 ) -> Outcome {
+    let c = prepared(app, people, fault, now).await;
+    let mails_after = last_mail(app).await;
+    let answers = run(app, path, &batch(&c, people, now)).await;
+    outcome(app, &c, answers, mails_after).await
+}
+
+/// Fresh courses, the fault (if any) switched on, person 0 enrolled.
+async fn prepared(
+    app: &TestApp,
+    people: &[i64],
+    fault: Option<Protection>,
+    now: DateTime<Utc>,
+) -> Courses {
     let c = courses(app).await;
     if let Some(protection) = fault {
         switch_off(protection, &c.codes[0]);
     }
     enrolled_before(app, &c, people, now).await;
-    let mails_after = last_mail(app).await;
-    let answers = run(app, path, &batch(&c, people, now)).await;
-    outcome(app, &c, answers, mails_after).await
+    c
 }
 
 #[rocket::async_test]
@@ -309,4 +320,15 @@ async fn a_batch_whose_fast_path_fails_at_the_database_falls_back_to_the_same_re
     )
     .await;
     assert_eq!(fell_back, single);
+}
+
+#[rocket::async_test]
+async fn the_fallback_tests_fault_makes_the_fast_path_fail() {
+    let app = spawn().await;
+    let people = people(&app).await;
+    let now = app.state().clock.now();
+    let c = prepared(&app, &people, Some(Protection::BatchSeesEnrollments), now).await;
+    let txn = kouza::db::begin_write(&app.state().db).await.unwrap();
+    let fast = together(&txn, &batch(&c, &people, now)).await;
+    assert!(fast.is_err(), "the unique index refuses the batch's insert");
 }
