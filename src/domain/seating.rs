@@ -282,7 +282,10 @@ mod tests {
         );
         assert_eq!(
             statuses(&answers),
-            vec![Err(Refusal::Conflict("err-already-enrolled")), Ok("confirmed")]
+            vec![
+                Err(Refusal::Conflict("err-already-enrolled")),
+                Ok("confirmed")
+            ]
         );
     }
 

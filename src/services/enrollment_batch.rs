@@ -78,7 +78,15 @@ pub async fn one_by_one(
 
 async fn one(txn: &DatabaseTransaction, a: &OnlineApplication) -> Result<Enrolled, Error> {
     let savepoint = txn.begin().await?;
-    match single::enroll_in(&savepoint, a.course_id, &a.applicant, Channel::Online, a.now).await {
+    match single::enroll_in(
+        &savepoint,
+        a.course_id,
+        &a.applicant,
+        Channel::Online,
+        a.now,
+    )
+    .await
+    {
         Ok(enrolled) => {
             savepoint.commit().await?;
             Ok(enrolled)
@@ -109,7 +117,13 @@ pub async fn together(
     let wanted: Vec<seating::Application> = applications.iter().map(wanted).collect();
     let (decisions, taken) = seating::decide(&rules, &active, &wanted);
     for (course_id, moved) in &taken {
-        take_counters(conn, &courses[course_id], rules[course_id].seat_guard, *moved).await?;
+        take_counters(
+            conn,
+            &courses[course_id],
+            rules[course_id].seat_guard,
+            *moved,
+        )
+        .await?;
     }
     let accepted: Vec<(&OnlineApplication, Seating)> = applications
         .iter()
@@ -303,9 +317,10 @@ async fn insert_enrollments(
         .await?;
     rows.sort_by_key(|r| r.id);
     let as_given = rows.len() == accepted.len()
-        && rows.iter().zip(accepted).all(|(r, (a, _))| {
-            r.course_id == a.course_id && r.user_id == a.applicant.user_id
-        });
+        && rows
+            .iter()
+            .zip(accepted)
+            .all(|(r, (a, _))| r.course_id == a.course_id && r.user_id == a.applicant.user_id);
     if !as_given {
         return Err(Error::Internal(
             "the enrollments came back out of order".into(),
@@ -399,7 +414,11 @@ async fn queue_mails(
         return Ok(());
     }
     let people: HashMap<i64, user::Model> = user::Entity::find()
-        .filter(user::COLUMN.id.is_in(distinct(rows.iter().map(|r| r.user_id))))
+        .filter(
+            user::COLUMN
+                .id
+                .is_in(distinct(rows.iter().map(|r| r.user_id))),
+        )
         .all(conn)
         .await?
         .into_iter()
@@ -417,7 +436,15 @@ async fn queue_mails(
         let person = people.get(&row.user_id).ok_or(Error::NotFound)?;
         let position = [("position", rank.map(|r| r.to_string()).unwrap_or_default())];
         let course = &courses[&row.course_id];
-        let mail = single::status_mail(person, row, course, s.status, &position, bank.as_deref(), a.now);
+        let mail = single::status_mail(
+            person,
+            row,
+            course,
+            s.status,
+            &position,
+            bank.as_deref(),
+            a.now,
+        );
         mails.push((mail, a.now));
     }
     outbox::enqueue_many(conn, mails).await?;

@@ -84,11 +84,13 @@ async fn bank_details(conn: &impl ConnectionTrait, lang: Lang) -> Result<String,
 pub(crate) async fn stored_bank_details(
     conn: &impl ConnectionTrait,
 ) -> Result<Option<String>, Error> {
-    Ok(payment_setting::Entity::find_by_id(BANK_DETAILS.to_string())
-        .one(conn)
-        .await?
-        .map(|s| s.value)
-        .filter(|v| !v.trim().is_empty()))
+    Ok(
+        payment_setting::Entity::find_by_id(BANK_DETAILS.to_string())
+            .one(conn)
+            .await?
+            .map(|s| s.value)
+            .filter(|v| !v.trim().is_empty()),
+    )
 }
 
 /// The stored bank details, or the "ask us" line in `lang`.

@@ -87,10 +87,18 @@ const MIX: [(usize, usize, &str); 12] = [
 /// Six trainees; the last reads English.
 async fn people(app: &TestApp) -> Vec<i64> {
     use sea_orm::{ActiveModelTrait, Set};
-    let ids: Vec<i64> = app.trainees(6).await.into_iter().map(|(id, _)| id).collect();
+    let ids: Vec<i64> = app
+        .trainees(6)
+        .await
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     let db = &app.state().db;
     let mut english: kouza::entities::user::ActiveModel =
-        kouza::services::accounts::find(db, ids[5]).await.unwrap().into();
+        kouza::services::accounts::find(db, ids[5])
+            .await
+            .unwrap()
+            .into();
     english.locale = Set("en".into());
     english.update(db).await.unwrap();
     ids
@@ -126,7 +134,11 @@ enum Path {
 }
 
 /// Runs the batch in one transaction, as the writer does.
-async fn run(app: &TestApp, path: Path, apps: &[OnlineApplication]) -> Vec<Result<Enrolled, String>> {
+async fn run(
+    app: &TestApp,
+    path: Path,
+    apps: &[OnlineApplication],
+) -> Vec<Result<Enrolled, String>> {
     let txn = kouza::db::begin_write(&app.state().db).await.unwrap();
     let answers = match path {
         Path::Together => enroll_all(&txn, apps).await,
