@@ -42,7 +42,7 @@ enum Task {
     Work(Work<Answer>),
     /// An online enrollment: the batch's enrollments are written together
     /// (`enrollment_batch`), which answers each with `enrollment::Enrolled`.
-    Enroll(OnlineApplication),
+    Enroll(Box<OnlineApplication>),
 }
 
 pub struct Job {
@@ -63,7 +63,10 @@ impl Job {
 
     /// An online enrollment; it locks its course first.
     pub fn enroll(application: OnlineApplication) -> (Self, Reply) {
-        Job::of(("course", application.course_id), Task::Enroll(application))
+        Job::of(
+            ("course", application.course_id),
+            Task::Enroll(Box::new(application)),
+        )
     }
 
     fn of(order: LockOrder, task: Task) -> (Self, Reply) {
@@ -160,11 +163,11 @@ pub async fn run_batch(db: DatabaseConnection, mut jobs: Vec<Job>) {
                 // Sorted by course, the enrollments are neighbours: all of
                 // them in one go, at the place of the first in lock order.
                 let mut replies = vec![job.reply];
-                let mut applications = vec![first];
+                let mut applications = vec![*first];
                 while let Some(next) = jobs.next_if(|j| matches!(j.task, Task::Enroll(_))) {
                     if let Task::Enroll(application) = next.task {
                         replies.push(next.reply);
-                        applications.push(application);
+                        applications.push(*application);
                     }
                 }
                 let answers = enrollment_batch::enroll_all(&txn, &applications).await;
