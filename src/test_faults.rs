@@ -21,6 +21,11 @@ pub enum Protection {
     /// Locking both course rows of a transfer in ascending id order (keyed by
     /// the transfer's target course).
     CourseLockOrder,
+    /// The online batch's own read of who is already enrolled: off, the batch
+    /// misses them as it would miss a row another instance had just written,
+    /// so its multi-row insert meets the unique index and the batch must fall
+    /// back to one savepoint per application.
+    BatchSeesEnrollments,
 }
 
 #[cfg(feature = "test-faults")]

@@ -21,6 +21,7 @@ pub mod person;
 pub mod refund_policy;
 pub mod role;
 pub mod schedule;
+pub mod seating;
 pub mod signup;
 pub mod walk_in;
 pub mod wareki;

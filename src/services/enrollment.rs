@@ -10,10 +10,11 @@ use sea_orm::{
 
 use super::outbox::{self, Mail};
 use super::{audit, catalog, is_unique_violation};
-use crate::domain::course::{self as rules, CourseStatus, EnrollmentStatus, Window};
+use crate::domain::course::{self as rules, CourseStatus, EnrollmentStatus};
+use crate::domain::seating::{self, Refusal};
 use crate::entities::{course, course_fee, enrollment, enrollment_event, user};
 use crate::error::Error;
-use crate::i18n::{t_args, Lang};
+use crate::i18n::Lang;
 use crate::test_faults::Protection;
 
 /// Who is asking: the trainee online, or staff acting for someone (phone or
@@ -86,27 +87,20 @@ async fn notify(
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     let person = super::accounts::find(conn, user_id).await?;
-    let lang = Lang::from_code(&person.locale).unwrap_or_default();
-    let mut args = vec![
-        (
-            "name",
-            format!("{} {}", person.family_name, person.given_name),
-        ),
-        ("course", course.title.clone()),
-    ];
-    args.extend(extra.iter().map(|(k, v)| (*k, v.clone())));
-    outbox::enqueue(
-        conn,
-        Mail {
-            kind: event,
-            to: &person.email,
-            subject: t_args(lang, &format!("mail-{event}-subject"), &args),
-            body: t_args(lang, &format!("mail-{event}-body"), &args),
-        },
-        now,
-    )
-    .await?;
+    outbox::enqueue(conn, event_mail(&person, course, event, extra), now).await?;
     Ok(())
+}
+
+/// The mail for an event about a course, in the recipient's language.
+pub(crate) fn event_mail<'a>(
+    person: &'a user::Model,
+    course: &course::Model,
+    event: &'a str,
+    extra: &[(&str, String)],
+) -> Mail<'a> {
+    let mut args = vec![("course", course.title.clone())];
+    args.extend(extra.iter().map(|(k, v)| (*k, v.clone())));
+    super::notifications::mail_to(person, event, &args)
 }
 
 /// Queues a mail about a course to a person (for other services' events).
@@ -249,10 +243,15 @@ async fn promote(
 /// The status a newly seated enrollment starts in: approval first where the
 /// course needs it, then payment where something is owed.
 fn seated_status(course: &course::Model, amount_due: i64) -> EnrollmentStatus {
-    if course.requires_approval {
-        EnrollmentStatus::PendingApproval
-    } else {
-        after_approval(amount_due)
+    seating::seated_status(course.requires_approval, amount_due)
+}
+
+/// The error an application refused by the seating rules gets.
+pub(crate) fn refused(refusal: Refusal) -> Error {
+    match refusal {
+        Refusal::NotFound => Error::NotFound,
+        Refusal::Conflict(key) => Error::Conflict(key),
+        Refusal::Price(e) => e.into(),
     }
 }
 
@@ -335,9 +334,10 @@ pub async fn enroll(
 /// An enrollment and, while waitlisted, its place in the queue.
 pub type Enrolled = (enrollment::Model, Option<u64>);
 
-/// Enrolls like `enroll`, in the next group commit: the same statements in
-/// the same order, inside a savepoint of the batch's transaction, answered
-/// only once that transaction is committed.
+/// Enrolls like `enroll`, in the next group commit, answered only once that
+/// batch's transaction is committed: online applications are written
+/// together with the batch's others (`enrollment_batch`, same answers and
+/// rows), staff ones with `enroll_in` on their own savepoint.
 pub async fn enroll_batched(
     writer: &super::group_commit::GroupCommit,
     course_id: i64,
@@ -345,14 +345,28 @@ pub async fn enroll_batched(
     channel: Channel,
     now: DateTime<Utc>,
 ) -> Result<Enrolled, Error> {
-    writer
-        .submit(
-            ("course", course_id),
-            Box::new(move |txn| {
-                Box::pin(async move { enroll_in(txn, course_id, &applicant, channel, now).await })
-            }),
-        )
-        .await
+    match channel {
+        Channel::Online => {
+            let application = super::enrollment_batch::OnlineApplication {
+                course_id,
+                applicant,
+                now,
+            };
+            writer.enroll(application).await
+        }
+        Channel::Staff { .. } => {
+            writer
+                .submit(
+                    ("course", course_id),
+                    Box::new(move |txn| {
+                        Box::pin(async move {
+                            enroll_in(txn, course_id, &applicant, channel, now).await
+                        })
+                    }),
+                )
+                .await
+        }
+    }
 }
 
 /// The enrollment's statements, inside the caller's write transaction. An
@@ -368,23 +382,13 @@ pub async fn enroll_in(
     let status = CourseStatus::parse(&course.status).unwrap_or(CourseStatus::Draft);
     match channel {
         Channel::Online => {
-            if status != CourseStatus::Published {
-                return Err(if status.is_public() {
-                    Error::Conflict("err-enrollment-closed")
-                } else {
-                    Error::NotFound
-                });
-            }
-            match rules::enrollment_window(
+            let window = rules::enrollment_window(
                 now,
                 course.enrollment_opens_at,
                 course.enrollment_closes_at,
                 course.starts_on,
-            ) {
-                Window::Open => {}
-                Window::NotYet => return Err(Error::Conflict("err-enrollment-not-open")),
-                Window::Closed => return Err(Error::Conflict("err-enrollment-closed")),
-            }
+            );
+            seating::online_admission(status, window).map_err(refused)?;
         }
         Channel::Staff { .. } => {
             if !status.is_public() {
@@ -412,27 +416,15 @@ pub async fn enroll_in(
     } else {
         return Err(Error::Conflict("err-course-full"));
     };
-    let inserted = enrollment::ActiveModel {
-        course_id: Set(course_id),
-        user_id: Set(applicant.user_id),
-        status: Set(status.as_str().to_string()),
-        family_name: Set(applicant.family_name.clone()),
-        given_name: Set(applicant.given_name.clone()),
-        family_name_kana: Set(applicant.family_name_kana.clone()),
-        given_name_kana: Set(applicant.given_name_kana.clone()),
-        price_category: Set(applicant.price_category.clone()),
-        member_number: Set(applicant.member_number.clone()),
-        form: Set(applicant.form.to_string()),
-        answers: Set(serde_json::to_string(&applicant.answers).unwrap_or_else(|_| "[]".into())),
-        special_care_notes: Set(applicant.special_care_notes.clone()),
-        consent_at: Set(now),
-        waitlist_ticket: Set(ticket),
-        amount_due_yen: Set(amount_due),
-        payment_due_at: Set(payment_due(&course, status, now)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
+    let inserted = new_row(
+        course_id,
+        applicant,
+        status,
+        ticket,
+        amount_due,
+        payment_due(&course, status, now),
+        now,
+    )
     .insert(txn)
     .await;
     let row = match inserted {
@@ -456,6 +448,57 @@ pub async fn enroll_in(
     Ok((row, rank))
 }
 
+/// A new enrollment row for an application, as it is inserted.
+pub(crate) fn new_row(
+    course_id: i64,
+    applicant: &Applicant,
+    status: EnrollmentStatus,
+    ticket: Option<i32>,
+    amount_due: i64,
+    payment_due_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> enrollment::ActiveModel {
+    enrollment::ActiveModel {
+        course_id: Set(course_id),
+        user_id: Set(applicant.user_id),
+        status: Set(status.as_str().to_string()),
+        family_name: Set(applicant.family_name.clone()),
+        given_name: Set(applicant.given_name.clone()),
+        family_name_kana: Set(applicant.family_name_kana.clone()),
+        given_name_kana: Set(applicant.given_name_kana.clone()),
+        price_category: Set(applicant.price_category.clone()),
+        member_number: Set(applicant.member_number.clone()),
+        form: Set(applicant.form.to_string()),
+        answers: Set(serde_json::to_string(&applicant.answers).unwrap_or_else(|_| "[]".into())),
+        special_care_notes: Set(applicant.special_care_notes.clone()),
+        consent_at: Set(now),
+        waitlist_ticket: Set(ticket),
+        amount_due_yen: Set(amount_due),
+        payment_due_at: Set(payment_due_at),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+/// The event row of a new online enrollment (what `record_event` writes).
+pub(crate) fn new_event(
+    row: &enrollment::Model,
+    actor_id: i64,
+    note: &str,
+    now: DateTime<Utc>,
+) -> enrollment_event::ActiveModel {
+    enrollment_event::ActiveModel {
+        enrollment_id: Set(row.id),
+        actor_id: Set(Some(actor_id)),
+        from_status: Set(None),
+        to_status: Set(row.status.clone()),
+        note: Set(note.to_string()),
+        at: Set(now),
+        ..Default::default()
+    }
+}
+
 /// The mail for the status an enrollment has just reached.
 async fn tell_status(
     conn: &impl ConnectionTrait,
@@ -465,19 +508,39 @@ async fn tell_status(
     extra: &[(&str, String)],
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
+    let person = super::accounts::find(conn, row.user_id).await?;
+    let bank = match status {
+        EnrollmentStatus::PendingPayment => super::payment_mails::stored_bank_details(conn).await?,
+        _ => None,
+    };
+    let mail = status_mail(&person, row, course, status, extra, bank.as_deref(), now);
+    outbox::enqueue(conn, mail, now).await?;
+    Ok(())
+}
+
+/// The text of `tell_status`'s mail, given the recipient and the stored bank
+/// details (read only for payment instructions).
+pub(crate) fn status_mail<'a>(
+    person: &'a user::Model,
+    row: &enrollment::Model,
+    course: &course::Model,
+    status: EnrollmentStatus,
+    extra: &[(&str, String)],
+    bank: Option<&str>,
+    now: DateTime<Utc>,
+) -> Mail<'a> {
+    use super::payment_mails::{bank_text, requested_args};
     match status {
-        EnrollmentStatus::Waitlisted => {
-            notify(conn, row.user_id, course, "waitlisted", extra, now).await
-        }
-        EnrollmentStatus::PendingApproval => {
-            notify(conn, row.user_id, course, "received", extra, now).await
-        }
+        EnrollmentStatus::Waitlisted => event_mail(person, course, "waitlisted", extra),
+        EnrollmentStatus::PendingApproval => event_mail(person, course, "received", extra),
         EnrollmentStatus::PendingPayment => {
             // Payment instructions with the bank details, in the person's language.
             let due = payment_due(course, status, now).unwrap_or(now);
-            super::payment_mails::payment_requested(conn, row, course, due, now).await
+            let lang = super::notifications::lang_of(person);
+            let args = requested_args(row, course, due, lang, bank_text(bank, lang));
+            super::notifications::mail_to(person, "payment-requested", &args)
         }
-        _ => notify(conn, row.user_id, course, "confirmed", extra, now).await,
+        _ => event_mail(person, course, "confirmed", extra),
     }
 }
 

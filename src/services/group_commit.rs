@@ -14,6 +14,8 @@ use std::pin::Pin;
 use rocket::tokio::sync::{mpsc, oneshot};
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 
+use super::enrollment::Enrolled;
+use super::enrollment_batch::{self, OnlineApplication};
 use crate::error::Error;
 
 /// One request's writes, run inside the batch's transaction (on a savepoint).
@@ -34,22 +36,42 @@ type Answer = Box<dyn Any + Send>;
 /// `enrollment::transfer`), or it could deadlock with a batch.
 pub type LockOrder = (&'static str, i64);
 
+/// What a job does.
+enum Task {
+    /// Any writes, on the job's own savepoint.
+    Work(Work<Answer>),
+    /// An online enrollment: the batch's enrollments are written together
+    /// (`enrollment_batch`), which answers each with `enrollment::Enrolled`.
+    Enroll(Box<OnlineApplication>),
+}
+
 pub struct Job {
     order: LockOrder,
-    work: Work<Answer>,
+    task: Task,
     reply: oneshot::Sender<Result<Answer, Error>>,
 }
 
+type Reply = oneshot::Receiver<Result<Answer, Error>>;
+
 impl Job {
-    pub fn new<T: Send + 'static>(
-        order: LockOrder,
-        work: Work<T>,
-    ) -> (Self, oneshot::Receiver<Result<Answer, Error>>) {
-        let (reply, answer) = oneshot::channel();
+    pub fn new<T: Send + 'static>(order: LockOrder, work: Work<T>) -> (Self, Reply) {
         let work: Work<Answer> = Box::new(move |txn| {
             Box::pin(async move { work(txn).await.map(|v| Box::new(v) as Answer) })
         });
-        (Job { order, work, reply }, answer)
+        Job::of(order, Task::Work(work))
+    }
+
+    /// An online enrollment; it locks its course first.
+    pub fn enroll(application: OnlineApplication) -> (Self, Reply) {
+        Job::of(
+            ("course", application.course_id),
+            Task::Enroll(Box::new(application)),
+        )
+    }
+
+    fn of(order: LockOrder, task: Task) -> (Self, Reply) {
+        let (reply, answer) = oneshot::channel();
+        (Job { order, task, reply }, answer)
     }
 }
 
@@ -99,7 +121,16 @@ impl GroupCommit {
         order: LockOrder,
         work: Work<T>,
     ) -> Result<T, Error> {
-        let (job, answer) = Job::new(order, work);
+        self.run(Job::new(order, work)).await
+    }
+
+    /// Enrolls in the next batch, together with the batch's other online
+    /// enrollments; answers after that batch's commit.
+    pub async fn enroll(&self, application: OnlineApplication) -> Result<Enrolled, Error> {
+        self.run(Job::enroll(application)).await
+    }
+
+    async fn run<T: 'static>(&self, (job, answer): (Job, Reply)) -> Result<T, Error> {
         self.queue
             .send(job)
             .await
@@ -124,9 +155,27 @@ pub async fn run_batch(db: DatabaseConnection, mut jobs: Vec<Job>) {
         }
     };
     let mut outcomes = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        let outcome = run_one(&txn, job.work).await;
-        outcomes.push((job.reply, outcome));
+    let mut jobs = jobs.into_iter().peekable();
+    while let Some(job) = jobs.next() {
+        match job.task {
+            Task::Work(work) => outcomes.push((job.reply, run_one(&txn, work).await)),
+            Task::Enroll(first) => {
+                // Sorted by course, the enrollments are neighbours: all of
+                // them in one go, at the place of the first in lock order.
+                let mut replies = vec![job.reply];
+                let mut applications = vec![*first];
+                while let Some(next) = jobs.next_if(|j| matches!(j.task, Task::Enroll(_))) {
+                    if let Task::Enroll(application) = next.task {
+                        replies.push(next.reply);
+                        applications.push(*application);
+                    }
+                }
+                let answers = enrollment_batch::enroll_all(&txn, &applications).await;
+                for (reply, answer) in replies.into_iter().zip(answers) {
+                    outcomes.push((reply, answer.map(|v| Box::new(v) as Answer)));
+                }
+            }
+        }
     }
     match txn.commit().await {
         Ok(()) => {

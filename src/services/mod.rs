@@ -16,6 +16,7 @@ pub mod curricula;
 pub mod dashboard;
 pub mod demo;
 pub mod enrollment;
+pub mod enrollment_batch;
 pub mod group_commit;
 pub mod idempotency;
 pub mod imports;

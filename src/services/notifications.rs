@@ -101,24 +101,28 @@ pub(crate) async fn queue(
     args: &[(&str, String)],
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
+    outbox::enqueue(conn, mail_to(person, kind, args), now).await?;
+    Ok(())
+}
+
+/// The `mail-<kind>-*` mail to a person, in their language, addressed by name.
+pub(crate) fn mail_to<'a>(
+    person: &'a user::Model,
+    kind: &'a str,
+    args: &[(&str, String)],
+) -> Mail<'a> {
     let lang = lang_of(person);
     let mut all = vec![(
         "name",
         format!("{} {}", person.family_name, person.given_name),
     )];
     all.extend(args.iter().map(|(k, v)| (*k, v.clone())));
-    outbox::enqueue(
-        conn,
-        Mail {
-            kind,
-            to: &person.email,
-            subject: t_args(lang, &format!("mail-{kind}-subject"), &all),
-            body: t_args(lang, &format!("mail-{kind}-body"), &all),
-        },
-        now,
-    )
-    .await?;
-    Ok(())
+    Mail {
+        kind,
+        to: &person.email,
+        subject: t_args(lang, &format!("mail-{kind}-subject"), &all),
+        body: t_args(lang, &format!("mail-{kind}-body"), &all),
+    }
 }
 
 /// `2026年4月1日 09:30〜12:30`, in Japan time.

@@ -19,7 +19,26 @@ pub async fn enqueue(
     mail: Mail<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64, DbErr> {
-    let row = mail_outbox::ActiveModel {
+    let row = pending(mail, now).insert(conn).await?;
+    Ok(row.id)
+}
+
+/// Several mails in one statement, each queued at its own moment.
+pub async fn enqueue_many(
+    conn: &impl ConnectionTrait,
+    mails: Vec<(Mail<'_>, DateTime<Utc>)>,
+) -> Result<(), DbErr> {
+    if mails.is_empty() {
+        return Ok(());
+    }
+    mail_outbox::Entity::insert_many(mails.into_iter().map(|(mail, now)| pending(mail, now)))
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+fn pending(mail: Mail<'_>, now: DateTime<Utc>) -> mail_outbox::ActiveModel {
+    mail_outbox::ActiveModel {
         kind: Set(mail.kind.to_string()),
         to_address: Set(mail.to.to_string()),
         subject: Set(mail.subject),
@@ -30,9 +49,6 @@ pub async fn enqueue(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(conn)
-    .await?;
-    Ok(row.id)
 }
 
 /// Newest first, one page at a time.

@@ -77,12 +77,25 @@ pub async fn store_setting(
 /// The bank transfer (振込) details as configured, or the office's
 /// "ask us" line when none are.
 async fn bank_details(conn: &impl ConnectionTrait, lang: Lang) -> Result<String, Error> {
-    let stored = payment_setting::Entity::find_by_id(BANK_DETAILS.to_string())
-        .one(conn)
-        .await?
-        .map(|s| s.value)
-        .filter(|v| !v.trim().is_empty());
-    Ok(stored.unwrap_or_else(|| t(lang, "pay-bank-ask-office")))
+    Ok(bank_text(stored_bank_details(conn).await?.as_deref(), lang))
+}
+
+/// The bank details as stored, if any are.
+pub(crate) async fn stored_bank_details(
+    conn: &impl ConnectionTrait,
+) -> Result<Option<String>, Error> {
+    Ok(
+        payment_setting::Entity::find_by_id(BANK_DETAILS.to_string())
+            .one(conn)
+            .await?
+            .map(|s| s.value)
+            .filter(|v| !v.trim().is_empty()),
+    )
+}
+
+/// The stored bank details, or the "ask us" line in `lang`.
+pub(crate) fn bank_text(stored: Option<&str>, lang: Lang) -> String {
+    stored.map_or_else(|| t(lang, "pay-bank-ask-office"), str::to_string)
 }
 
 /// Payment instructions when a payment becomes due: amount, deadline and
@@ -96,13 +109,25 @@ pub async fn payment_requested(
 ) -> Result<(), Error> {
     let person = accounts::find(conn, row.user_id).await?;
     let lang = lang_of(&person);
-    let args = [
+    let bank = bank_details(conn, lang).await?;
+    let args = requested_args(row, course, deadline, lang, bank);
+    queue(conn, &person, "payment-requested", &args, now).await
+}
+
+/// The arguments of the payment instructions (`mail-payment-requested-*`).
+pub(crate) fn requested_args(
+    row: &enrollment::Model,
+    course: &course::Model,
+    deadline: DateTime<Utc>,
+    lang: Lang,
+    bank: String,
+) -> [(&'static str, String); 4] {
+    [
         ("course", course.title.clone()),
         ("amount", grouped(row.amount_due_yen)),
         ("deadline", format_datetime(lang, deadline)),
-        ("bank", bank_details(conn, lang).await?),
-    ];
-    queue(conn, &person, "payment-requested", &args, now).await
+        ("bank", bank),
+    ]
 }
 
 /// A payment came in and its receipt was numbered.

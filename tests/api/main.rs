@@ -16,6 +16,7 @@ mod cli;
 mod crash;
 mod dashboard;
 mod enrollment_api;
+mod enrollment_batch;
 // Shared with the browser tests; each binary uses a different part of it.
 #[allow(dead_code)]
 #[path = "../common/fake_stripe.rs"]
