@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::attendance::{self, Viewer};
-use super::{catalog, enrollment, schedule};
+use super::{catalog, enrollment};
 use crate::domain::course::CourseKind;
 use crate::entities::assessment;
 use crate::error::Error;
@@ -26,20 +26,11 @@ pub async fn record(
     let row = enrollment::find(db, enrollment_id).await?;
     let course = catalog::find(db, row.course_id).await?;
     if !CourseKind::parse("kind", &course.kind)?.has_assessment() {
-        if !recorder.is_staff && !teaches(db, course.id, recorder.id).await? {
+        if !recorder.is_staff && !attendance::teaches(db, course.id, recorder.id).await? {
             return Err(Error::NotFound);
         }
         return Err(Error::Conflict("err-assessment-helper-only"));
     }
     attendance::record_assessment(db, enrollment_id, recorder, score, pass_mark, taken_on, now)
         .await
-}
-
-/// Whether the person is the instructor of a session of the course (the
-/// rule `attendance::record_assessment` applies to helper courses).
-async fn teaches(db: &DatabaseConnection, course_id: i64, user_id: i64) -> Result<bool, Error> {
-    Ok(schedule::for_course(db, course_id)
-        .await?
-        .iter()
-        .any(|s| s.instructor_id == Some(user_id)))
 }

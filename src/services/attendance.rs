@@ -53,7 +53,11 @@ pub async fn session_for(
 }
 
 /// Whether the person is the instructor of a session of the course.
-async fn teaches(conn: &impl ConnectionTrait, course_id: i64, user_id: i64) -> Result<bool, Error> {
+pub(super) async fn teaches(
+    conn: &impl ConnectionTrait,
+    course_id: i64,
+    user_id: i64,
+) -> Result<bool, Error> {
     let sessions = session::Entity::find()
         .filter(session::COLUMN.course_id.eq(course_id))
         .filter(session::COLUMN.instructor_id.eq(user_id))
