@@ -38,8 +38,14 @@ pub async fn connect(config: &AppConfig) -> Result<DatabaseConnection, DbErr> {
     if config.is_postgres() {
         options
             .statement_timeout(Duration::from_secs(30))
-            .set_application_name("kouza");
+            .set_application_name("kouza")
+            .map_sqlx_postgres_pool_opts(|pool| {
+                pool.after_release(keep_unless_in_transaction::<sea_orm::sqlx::Postgres>)
+            });
     } else {
+        options.map_sqlx_sqlite_pool_opts(|pool| {
+            pool.after_release(keep_unless_in_transaction::<sea_orm::sqlx::Sqlite>)
+        });
         let busy = Duration::from_millis(config.sqlite_busy_timeout_ms);
         let synchronous = if config.sqlite_synchronous == "normal" {
             SqliteSynchronous::Normal
@@ -61,6 +67,36 @@ pub async fn connect(config: &AppConfig) -> Result<DatabaseConnection, DbErr> {
         });
     }
     Database::connect(options).await
+}
+
+/// Whether a connection handed back to the pool may be used again: not if it
+/// is still inside a transaction. sqlx forgets nothing on a failed savepoint
+/// release or rollback (its depth count stays up), so such a connection would
+/// start the next request inside the old transaction — holding SQLite's write
+/// lock, or refusing every statement on PostgreSQL. Closed instead, which
+/// rolls the transaction back. A rollback of a dropped transaction is only
+/// queued, so a connection that looks inside one is flushed (pinged) first.
+fn keep_unless_in_transaction<DB>(
+    conn: &mut DB::Connection,
+    _: sea_orm::sqlx::pool::PoolConnectionMetadata,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<bool, sea_orm::sqlx::Error>> + Send + '_>,
+>
+where
+    DB: sea_orm::sqlx::Database,
+{
+    use sea_orm::sqlx::Connection;
+    Box::pin(async move {
+        if !conn.is_in_transaction() {
+            return Ok(true);
+        }
+        conn.ping().await?;
+        let inside = conn.is_in_transaction();
+        if inside {
+            tracing::warn!("a connection came back inside a transaction; closing it");
+        }
+        Ok(!inside)
+    })
 }
 
 /// Brings the schema up to date. On PostgreSQL several instances may start at

@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sea_orm::prelude::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, ExprTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
 };
 
 use super::enrollment::{self as single, Applicant, Channel, Enrolled};
@@ -38,27 +38,22 @@ pub struct OnlineApplication {
 }
 
 /// Enrolls every application (in the order given, which the writer sorts by
-/// course) inside the batch's transaction; one answer per application.
+/// course) inside the batch's transaction; one answer per application. The
+/// outer `Err` is a savepoint that failed itself: the writes done so far may
+/// or may not stand, so the caller must not commit the batch.
 pub async fn enroll_all(
     txn: &DatabaseTransaction,
     applications: &[OnlineApplication],
-) -> Vec<Result<Enrolled, Error>> {
-    let savepoint = match txn.begin().await {
-        Ok(savepoint) => savepoint,
-        Err(e) => return every(applications, &e.to_string()),
-    };
-    let written = together(&savepoint, applications).await;
-    match written {
-        Ok(answers) => match savepoint.commit().await {
-            Ok(()) => answers,
-            // Its writes may still stand: running them again could duplicate them.
-            Err(e) => every(applications, &e.to_string()),
-        },
+) -> Result<Vec<Result<Enrolled, Error>>, DbErr> {
+    let savepoint = txn.begin().await?;
+    match together(&savepoint, applications).await {
+        Ok(answers) => {
+            savepoint.commit().await?;
+            Ok(answers)
+        }
         Err(e) => {
             tracing::warn!(error = %e, "batched enrollments fall back to one savepoint each");
-            if let Err(e) = savepoint.rollback().await {
-                return every(applications, &e.to_string());
-            }
+            savepoint.rollback().await?;
             one_by_one(txn, applications).await
         }
     }
@@ -68,41 +63,37 @@ pub async fn enroll_all(
 pub async fn one_by_one(
     txn: &DatabaseTransaction,
     applications: &[OnlineApplication],
-) -> Vec<Result<Enrolled, Error>> {
+) -> Result<Vec<Result<Enrolled, Error>>, DbErr> {
     let mut answers = Vec::with_capacity(applications.len());
     for a in applications {
-        answers.push(one(txn, a).await);
+        answers.push(one(txn, a).await?);
     }
-    answers
+    Ok(answers)
 }
 
-async fn one(txn: &DatabaseTransaction, a: &OnlineApplication) -> Result<Enrolled, Error> {
+async fn one(
+    txn: &DatabaseTransaction,
+    a: &OnlineApplication,
+) -> Result<Result<Enrolled, Error>, DbErr> {
     let savepoint = txn.begin().await?;
-    match single::enroll_in(
+    let enrolled = single::enroll_in(
         &savepoint,
         a.course_id,
         &a.applicant,
         Channel::Online,
         a.now,
     )
-    .await
-    {
+    .await;
+    match enrolled {
         Ok(enrolled) => {
             savepoint.commit().await?;
-            Ok(enrolled)
+            Ok(Ok(enrolled))
         }
         Err(e) => {
             savepoint.rollback().await?;
-            Err(e)
+            Ok(Err(e))
         }
     }
-}
-
-fn every(applications: &[OnlineApplication], why: &str) -> Vec<Result<Enrolled, Error>> {
-    applications
-        .iter()
-        .map(|_| Err(Error::Internal(format!("batched enrollments: {why}"))))
-        .collect()
 }
 
 /// The fast path. An `Err` means "roll back and fall back"; refusals are

@@ -12,7 +12,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use rocket::tokio::sync::{mpsc, oneshot};
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 
 use super::enrollment::Enrolled;
 use super::enrollment_batch::{self, OnlineApplication};
@@ -156,9 +156,16 @@ pub async fn run_batch(db: DatabaseConnection, mut jobs: Vec<Job>) {
     };
     let mut outcomes = Vec::with_capacity(jobs.len());
     let mut jobs = jobs.into_iter().peekable();
+    let mut broken = None;
     while let Some(job) = jobs.next() {
         match job.task {
-            Task::Work(work) => outcomes.push((job.reply, run_one(&txn, work).await)),
+            Task::Work(work) => match run_one(&txn, work).await {
+                Ok(outcome) => outcomes.push((job.reply, outcome)),
+                Err(e) => {
+                    broken = Some((e, vec![job.reply]));
+                    break;
+                }
+            },
             Task::Enroll(first) => {
                 // Sorted by course, the enrollments are neighbours: all of
                 // them in one go, at the place of the first in lock order.
@@ -170,12 +177,34 @@ pub async fn run_batch(db: DatabaseConnection, mut jobs: Vec<Job>) {
                         applications.push(*application);
                     }
                 }
-                let answers = enrollment_batch::enroll_all(&txn, &applications).await;
-                for (reply, answer) in replies.into_iter().zip(answers) {
-                    outcomes.push((reply, answer.map(|v| Box::new(v) as Answer)));
+                match enrollment_batch::enroll_all(&txn, &applications).await {
+                    Ok(answers) => {
+                        for (reply, answer) in replies.into_iter().zip(answers) {
+                            outcomes.push((reply, answer.map(|v| Box::new(v) as Answer)));
+                        }
+                    }
+                    Err(e) => {
+                        broken = Some((e, replies));
+                        break;
+                    }
                 }
             }
         }
+    }
+    if let Some((e, mut unanswered)) = broken {
+        // A savepoint that could not be begun, released or rolled back leaves
+        // the transaction in a state nobody can vouch for (a job's writes may
+        // stand though it failed): nothing of the batch is committed.
+        tracing::error!(error = %e, "a savepoint failed; the whole batch is rolled back");
+        if let Err(e) = txn.rollback().await {
+            tracing::error!(error = %e, "rolling back a broken batch failed");
+        }
+        unanswered.extend(outcomes.into_iter().map(|(reply, _)| reply));
+        unanswered.extend(jobs.map(|job| job.reply));
+        for reply in unanswered {
+            let _ = reply.send(Err(shared_failure(&e, "a savepoint failed")));
+        }
+        return;
     }
     match txn.commit().await {
         Ok(()) => {
@@ -198,7 +227,7 @@ pub async fn run_batch(db: DatabaseConnection, mut jobs: Vec<Job>) {
 
 /// A busy database stays "busy" (503, retry) for each job of the batch;
 /// anything else is internal.
-fn shared_failure(e: &sea_orm::DbErr, what: &str) -> Error {
+fn shared_failure(e: &DbErr, what: &str) -> Error {
     if crate::error::is_busy(e) {
         Error::Busy(format!("{what}: {e}"))
     } else {
@@ -206,16 +235,18 @@ fn shared_failure(e: &sea_orm::DbErr, what: &str) -> Error {
     }
 }
 
-async fn run_one<T>(txn: &DatabaseTransaction, work: Work<T>) -> Result<T, Error> {
+/// One job on its own savepoint. The outer `Err` is a savepoint that failed
+/// itself (the batch is broken); the inner result is the job's own.
+async fn run_one<T>(txn: &DatabaseTransaction, work: Work<T>) -> Result<Result<T, Error>, DbErr> {
     let savepoint = txn.begin().await?;
     match work(&savepoint).await {
         Ok(value) => {
             savepoint.commit().await?;
-            Ok(value)
+            Ok(Ok(value))
         }
         Err(e) => {
             savepoint.rollback().await?;
-            Err(e)
+            Ok(Err(e))
         }
     }
 }

@@ -143,7 +143,8 @@ async fn run(
     let answers = match path {
         Path::Together => enroll_all(&txn, apps).await,
         Path::OneByOne => one_by_one(&txn, apps).await,
-    };
+    }
+    .expect("no savepoint fails");
     txn.commit().await.unwrap();
     answers
         .into_iter()

@@ -2,7 +2,9 @@
 //! savepoint, and hear their answer only after the commit.
 use kouza::error::Error;
 use kouza::services::group_commit::{answer_of, run_batch, GroupCommit, Job, Work};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+};
 
 use crate::helpers::{spawn, unique};
 
@@ -25,6 +27,14 @@ fn writes(action: &str, then: Then) -> Work<i64> {
                 Then::Succeed => Ok(1),
                 Then::Refuse => Err(Error::Conflict("err-course-full")),
                 Then::Panic => panic!("a job that dies mid-batch"),
+                Then::BreakSavepoint => {
+                    // Releases the job's own savepoint (sqlx names it by
+                    // depth) behind the writer's back, so that the writer's
+                    // release fails while this job's row stays in the batch.
+                    txn.execute_unprepared("RELEASE SAVEPOINT _sqlx_savepoint_1")
+                        .await?;
+                    Ok(1)
+                }
             }
         })
     })
@@ -35,6 +45,7 @@ enum Then {
     Succeed,
     Refuse,
     Panic,
+    BreakSavepoint,
 }
 
 async fn rows(db: &sea_orm::DatabaseConnection, action: &str) -> u64 {
@@ -140,4 +151,33 @@ async fn concurrent_submissions_each_get_their_own_answer() {
         }
     }
     assert_eq!(rows(&db, &action).await, succeeded);
+}
+
+#[rocket::async_test]
+async fn a_savepoint_that_fails_itself_fails_the_whole_batch_and_frees_its_connection() {
+    let app = spawn().await;
+    let db = app.state().db.clone();
+    let (before, breaking, after) = (unique("before"), unique("breaking"), unique("after"));
+    let (a, answer_a) = Job::new(("x", 1), writes(&before, Then::Succeed));
+    let (b, answer_b) = Job::new(("x", 2), writes(&breaking, Then::BreakSavepoint));
+    let (c, answer_c) = Job::new(("x", 3), writes(&after, Then::Succeed));
+    run_batch(db.clone(), vec![a, b, c]).await;
+
+    // The breaking job's row would have been committed with the others
+    // though its answer was an error: instead nobody hears success and
+    // nothing of the batch stays.
+    for answer in [answer_a, answer_b, answer_c] {
+        assert!(answer_of::<i64>(answer).await.is_err());
+    }
+    assert_eq!(rows(&db, &before).await, 0);
+    assert_eq!(rows(&db, &breaking).await, 0);
+    assert_eq!(rows(&db, &after).await, 0);
+    // sqlx leaves a connection whose savepoint release failed inside the
+    // transaction; back in the pool it would hold SQLite's write lock and
+    // every later write would wait out the busy timeout (this fails without
+    // `db::keep_unless_in_transaction`).
+    let (d, answer_d) = Job::new(("x", 4), writes(&after, Then::Succeed));
+    run_batch(db.clone(), vec![d]).await;
+    assert_eq!(answer_of::<i64>(answer_d).await.unwrap(), 1);
+    assert_eq!(rows(&db, &after).await, 1);
 }
