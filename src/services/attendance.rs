@@ -45,7 +45,7 @@ pub async fn session_for(
     viewer: Viewer,
 ) -> Result<session::Model, Error> {
     let found = schedule::find(conn, session_id).await?;
-    if viewer.is_staff || found.instructor_id == Some(viewer.id) {
+    if may_mark(&found, viewer) {
         Ok(found)
     } else {
         Err(Error::NotFound)
@@ -66,7 +66,7 @@ pub(super) async fn teaches(
     Ok(sessions > 0)
 }
 
-const SEATED: [EnrollmentStatus; 4] = [
+pub(super) const SEATED: [EnrollmentStatus; 4] = [
     EnrollmentStatus::Confirmed,
     EnrollmentStatus::PendingPayment,
     EnrollmentStatus::Completed,
@@ -124,7 +124,7 @@ async fn expected(
 
 /// The ids of `expected`, for checking a save: the same people, read as ids
 /// only (a save runs inside the shared write batch, so it reads little).
-async fn expected_ids(
+pub(super) async fn expected_ids(
     conn: &impl ConnectionTrait,
     at: &session::Model,
     marked: impl Iterator<Item = i64>,
@@ -245,8 +245,9 @@ pub async fn save_roster(
     Ok(outcome)
 }
 
-/// Saves like `save_roster`, in the next group commit (its own savepoint of a
-/// shared transaction, answered after that transaction's commit).
+/// Saves like `save_roster`, in the next group commit, together with the
+/// batch's other roster saves (`attendance_batch`); answered after that
+/// transaction's commit.
 pub async fn save_roster_batched(
     writer: &super::group_commit::GroupCommit,
     session_id: i64,
@@ -256,14 +257,13 @@ pub async fn save_roster_batched(
     now: DateTime<Utc>,
 ) -> Result<SaveOutcome, Error> {
     writer
-        .submit(
-            ("session", session_id),
-            Box::new(move |txn| {
-                Box::pin(async move {
-                    save_roster_in(txn, session_id, viewer, &marks, reason.as_deref(), now).await
-                })
-            }),
-        )
+        .save_roster(super::attendance_batch::RosterSave {
+            session_id,
+            viewer,
+            marks,
+            reason,
+            now,
+        })
         .await
 }
 
@@ -279,9 +279,6 @@ pub async fn save_roster_in(
     now: DateTime<Utc>,
 ) -> Result<SaveOutcome, Error> {
     let at = session_for(txn, session_id, viewer).await?;
-    if at.cancelled_at.is_some() {
-        return Err(Error::Conflict("err-session-cancelled"));
-    }
     // Touching the session row serialises two devices saving the same roster
     // (a row lock on PostgreSQL; SQLite already has one writer).
     session::Entity::update_many()
@@ -297,9 +294,78 @@ pub async fn save_roster_in(
         .map(|a| (a.enrollment_id, a))
         .collect();
     let expected_ids = expected_ids(txn, &at, existing.keys().copied()).await?;
-    let length = session_minutes(&at);
+    let reason = reason.map(str::trim).unwrap_or("");
+    let plan = plan(&at, viewer, &existing, &expected_ids, marks, reason, now)?;
+    if plan.writes.is_empty() {
+        return Ok(plan.outcome);
+    }
+    upsert_marks(txn, plan.writes).await?;
+    // New marks got their ids from the upsert; one read finds them all.
+    let ids: HashMap<i64, i64> = if plan.outcome.created > 0 {
+        attendance::Entity::find()
+            .filter(attendance::COLUMN.session_id.eq(session_id))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|a| (a.enrollment_id, a.id))
+            .collect()
+    } else {
+        existing.iter().map(|(e, a)| (*e, a.id)).collect()
+    };
+    let history = history_rows(&plan.changes, &ids, reason, viewer.id, now)?;
+    attendance_history::Entity::insert_many(history)
+        .exec_without_returning(txn)
+        .await?;
+    audit_row(session_id, viewer.id, plan.outcome, reason, now)
+        .insert(txn)
+        .await?;
+    Ok(plan.outcome)
+}
+
+/// What one save writes, decided from what is recorded (no database).
+#[derive(Debug)]
+pub(super) struct Plan {
+    pub outcome: SaveOutcome,
+    pub writes: Vec<attendance::ActiveModel>,
+    pub changes: Vec<Change>,
+}
+
+/// One mark that changes, for its history row.
+#[derive(Debug)]
+pub(super) struct Change {
+    pub enrollment_id: i64,
+    /// The mark and minutes before, when there was a mark.
+    pub old: Option<(String, i32)>,
+    pub mark: Mark,
+    pub minutes: i32,
+}
+
+/// Whether the viewer may mark this session: its instructor, or staff.
+pub(super) fn may_mark(at: &session::Model, viewer: Viewer) -> bool {
+    viewer.is_staff || at.instructor_id == Some(viewer.id)
+}
+
+/// Checks a save against the session and what is recorded, and decides what
+/// it writes: unchanged marks are skipped (a repeated save writes nothing),
+/// a change after the grace period needs the (trimmed) reason.
+pub(super) fn plan(
+    at: &session::Model,
+    viewer: Viewer,
+    existing: &HashMap<i64, attendance::Model>,
+    expected_ids: &HashSet<i64>,
+    marks: &[MarkInput],
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Plan, Error> {
+    if !may_mark(at, viewer) {
+        return Err(Error::NotFound);
+    }
+    if at.cancelled_at.is_some() {
+        return Err(Error::Conflict("err-session-cancelled"));
+    }
+    let length = session_minutes(at);
     let mut errors = vec![];
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     for mark in marks {
         if !expected_ids.contains(&mark.enrollment_id) {
             errors.push(DomainError::new("enrollment_id", "err-not-on-roster"));
@@ -321,10 +387,11 @@ pub async fn save_roster_in(
         return Err(Error::Validation(errors));
     }
     let is_correction_time = now > at.ends_at + Duration::hours(CORRECTION_GRACE_HOURS);
-    let reason = reason.map(str::trim).unwrap_or("");
-    let mut outcome = SaveOutcome::default();
-    let mut writes = vec![];
-    let mut changes = vec![];
+    let mut plan = Plan {
+        outcome: SaveOutcome::default(),
+        writes: vec![],
+        changes: vec![],
+    };
     for mark in marks {
         let minutes = match mark.mark {
             Mark::Absent | Mark::Excused => 0,
@@ -339,18 +406,18 @@ pub async fn save_roster_in(
                     && old.late_minutes == mark.late_minutes
                     && old.note == note =>
             {
-                outcome.unchanged += 1;
+                plan.outcome.unchanged += 1;
                 continue;
             }
             Some(_) if is_correction_time && reason.is_empty() => {
                 return Err(Error::invalid("reason", "err-correction-reason"));
             }
-            Some(_) => outcome.changed += 1,
-            None => outcome.created += 1,
+            Some(_) => plan.outcome.changed += 1,
+            None => plan.outcome.created += 1,
         }
-        writes.push(attendance::ActiveModel {
+        plan.writes.push(attendance::ActiveModel {
             enrollment_id: Set(mark.enrollment_id),
-            session_id: Set(session_id),
+            session_id: Set(at.id),
             mark: Set(mark.mark.as_str().to_string()),
             minutes_attended: Set(minutes),
             late_minutes: Set(mark.late_minutes),
@@ -359,92 +426,93 @@ pub async fn save_roster_in(
             recorded_at: Set(now),
             ..Default::default()
         });
-        changes.push((mark.enrollment_id, old, mark.mark, minutes));
-    }
-    if writes.is_empty() {
-        return Ok(outcome);
-    }
-    attendance::Entity::insert_many(writes)
-        .on_conflict(
-            OnConflict::columns([
-                attendance::Column::EnrollmentId,
-                attendance::Column::SessionId,
-            ])
-            .update_columns([
-                attendance::Column::Mark,
-                attendance::Column::MinutesAttended,
-                attendance::Column::LateMinutes,
-                attendance::Column::Note,
-                attendance::Column::RecordedBy,
-                attendance::Column::RecordedAt,
-            ])
-            .to_owned(),
-        )
-        .exec_without_returning(txn)
-        .await?;
-    // New marks got their ids from the upsert; one read finds them all.
-    let ids: HashMap<i64, i64> = if outcome.created > 0 {
-        attendance::Entity::find()
-            .filter(attendance::COLUMN.session_id.eq(session_id))
-            .all(txn)
-            .await?
-            .into_iter()
-            .map(|a| (a.enrollment_id, a.id))
-            .collect()
-    } else {
-        existing.iter().map(|(e, a)| (*e, a.id)).collect()
-    };
-    let mut history = Vec::with_capacity(changes.len());
-    for (enrollment_id, old, mark, minutes) in changes {
-        let attendance_id = *ids
-            .get(&enrollment_id)
-            .ok_or_else(|| Error::Internal("a saved mark has no row".into()))?;
-        history.push(history_row(
-            attendance_id,
-            old,
-            mark,
+        plan.changes.push(Change {
+            enrollment_id: mark.enrollment_id,
+            old: old.map(|o| (o.mark.clone(), o.minutes_attended)),
+            mark: mark.mark,
             minutes,
-            reason,
-            viewer.id,
-            now,
-        ));
+        });
     }
-    attendance_history::Entity::insert_many(history)
-        .exec_without_returning(txn)
-        .await?;
-    audit::record(
-        txn,
-        Some(viewer.id),
+    Ok(plan)
+}
+
+/// Writes marks, new or replacing the session's earlier mark of the same
+/// trainee, in multi-row statements.
+pub(super) async fn upsert_marks(
+    txn: &DatabaseTransaction,
+    writes: Vec<attendance::ActiveModel>,
+) -> Result<(), Error> {
+    // 8 values a row: well under both databases' limit on bound values.
+    const ROWS_PER_STATEMENT: usize = 1000;
+    let mut writes = writes.into_iter().peekable();
+    while writes.peek().is_some() {
+        let chunk: Vec<_> = writes.by_ref().take(ROWS_PER_STATEMENT).collect();
+        attendance::Entity::insert_many(chunk)
+            .on_conflict(
+                OnConflict::columns([
+                    attendance::Column::EnrollmentId,
+                    attendance::Column::SessionId,
+                ])
+                .update_columns([
+                    attendance::Column::Mark,
+                    attendance::Column::MinutesAttended,
+                    attendance::Column::LateMinutes,
+                    attendance::Column::Note,
+                    attendance::Column::RecordedBy,
+                    attendance::Column::RecordedAt,
+                ])
+                .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The history rows of a save's changes; `ids` maps enrollment to its mark.
+pub(super) fn history_rows(
+    changes: &[Change],
+    ids: &HashMap<i64, i64>,
+    reason: &str,
+    changed_by: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<attendance_history::ActiveModel>, Error> {
+    changes
+        .iter()
+        .map(|change| {
+            let attendance_id = *ids
+                .get(&change.enrollment_id)
+                .ok_or_else(|| Error::Internal("a saved mark has no row".into()))?;
+            Ok(attendance_history::ActiveModel {
+                attendance_id: Set(attendance_id),
+                old_mark: Set(change.old.as_ref().map(|(mark, _)| mark.clone())),
+                old_minutes: Set(change.old.as_ref().map(|(_, minutes)| *minutes)),
+                new_mark: Set(change.mark.as_str().to_string()),
+                new_minutes: Set(change.minutes),
+                reason: Set(reason.to_string()),
+                changed_by: Set(changed_by),
+                changed_at: Set(now),
+                ..Default::default()
+            })
+        })
+        .collect()
+}
+
+/// The audit-trail entry of a save that wrote something.
+pub(super) fn audit_row(
+    session_id: i64,
+    actor: i64,
+    outcome: SaveOutcome,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> crate::entities::audit_log::ActiveModel {
+    audit::entry(
+        Some(actor),
         "attendance_save",
         ("session", Some(session_id)),
         serde_json::json!({"created": outcome.created, "changed": outcome.changed, "reason": reason}),
         now,
     )
-    .await?;
-    Ok(outcome)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn history_row(
-    attendance_id: i64,
-    old: Option<&attendance::Model>,
-    mark: Mark,
-    minutes: i32,
-    reason: &str,
-    changed_by: i64,
-    now: DateTime<Utc>,
-) -> attendance_history::ActiveModel {
-    attendance_history::ActiveModel {
-        attendance_id: Set(attendance_id),
-        old_mark: Set(old.map(|o| o.mark.clone())),
-        old_minutes: Set(old.map(|o| o.minutes_attended)),
-        new_mark: Set(mark.as_str().to_string()),
-        new_minutes: Set(minutes),
-        reason: Set(reason.to_string()),
-        changed_by: Set(changed_by),
-        changed_at: Set(now),
-        ..Default::default()
-    }
 }
 
 /// The changes of one session's marks, oldest first.

@@ -12,6 +12,20 @@ pub async fn record(
     detail: serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    entry(actor_id, action, target, detail, now)
+        .insert(conn)
+        .await
+        .map(|_| ())
+}
+
+/// An entry as `record` writes it, for a caller that writes several at once.
+pub fn entry(
+    actor_id: Option<i64>,
+    action: &str,
+    target: (&str, Option<i64>),
+    detail: serde_json::Value,
+    now: DateTime<Utc>,
+) -> audit_log::ActiveModel {
     audit_log::ActiveModel {
         actor_id: Set(actor_id),
         action: Set(action.to_string()),
@@ -21,9 +35,6 @@ pub async fn record(
         at: Set(now),
         ..Default::default()
     }
-    .insert(conn)
-    .await
-    .map(|_| ())
 }
 
 /// What staff search the trail by; empty fields do not filter.

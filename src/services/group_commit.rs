@@ -14,6 +14,8 @@ use std::pin::Pin;
 use rocket::tokio::sync::{mpsc, oneshot};
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 
+use super::attendance::SaveOutcome;
+use super::attendance_batch::{self, RosterSave};
 use super::enrollment::Enrolled;
 use super::enrollment_batch::{self, OnlineApplication};
 use crate::error::Error;
@@ -43,6 +45,9 @@ enum Task {
     /// An online enrollment: the batch's enrollments are written together
     /// (`enrollment_batch`), which answers each with `enrollment::Enrolled`.
     Enroll(Box<OnlineApplication>),
+    /// A roll-call save: the batch's saves are written together
+    /// (`attendance_batch`), which answers each with `attendance::SaveOutcome`.
+    Roster(Box<RosterSave>),
 }
 
 pub struct Job {
@@ -67,6 +72,11 @@ impl Job {
             ("course", application.course_id),
             Task::Enroll(Box::new(application)),
         )
+    }
+
+    /// A roll-call save; it locks its session first.
+    pub fn roster(save: RosterSave) -> (Self, Reply) {
+        Job::of(("session", save.session_id), Task::Roster(Box::new(save)))
     }
 
     fn of(order: LockOrder, task: Task) -> (Self, Reply) {
@@ -130,6 +140,12 @@ impl GroupCommit {
         self.run(Job::enroll(application)).await
     }
 
+    /// Saves a roster in the next batch, together with the batch's other
+    /// roll-call saves; answers after that batch's commit.
+    pub async fn save_roster(&self, save: RosterSave) -> Result<SaveOutcome, Error> {
+        self.run(Job::roster(save)).await
+    }
+
     async fn run<T: 'static>(&self, (job, answer): (Job, Reply)) -> Result<T, Error> {
         self.queue
             .send(job)
@@ -158,6 +174,7 @@ pub async fn run_batch(db: DatabaseConnection, mut jobs: Vec<Job>) {
     let mut jobs = jobs.into_iter().peekable();
     let mut broken = None;
     while let Some(job) = jobs.next() {
+        let kind = std::mem::discriminant(&job.task);
         match job.task {
             Task::Work(work) => match run_one(&txn, work).await {
                 Ok(outcome) => outcomes.push((job.reply, outcome)),
@@ -167,26 +184,29 @@ pub async fn run_batch(db: DatabaseConnection, mut jobs: Vec<Job>) {
                 }
             },
             Task::Enroll(first) => {
-                // Sorted by course, the enrollments are neighbours: all of
-                // them in one go, at the place of the first in lock order.
-                let mut replies = vec![job.reply];
-                let mut applications = vec![*first];
-                while let Some(next) = jobs.next_if(|j| matches!(j.task, Task::Enroll(_))) {
-                    if let Task::Enroll(application) = next.task {
-                        replies.push(next.reply);
-                        applications.push(*application);
-                    }
+                // Sorted by lock order, the enrollments are neighbours: all
+                // of them in one go, at the place of the first.
+                let (replies, applications) =
+                    neighbours(job.reply, *first, &mut jobs, kind, |task| match task {
+                        Task::Enroll(a) => Some(*a),
+                        _ => None,
+                    });
+                let answers = enrollment_batch::enroll_all(&txn, &applications).await;
+                if let Err(e) = answered(&mut outcomes, replies, answers) {
+                    broken = Some(e);
+                    break;
                 }
-                match enrollment_batch::enroll_all(&txn, &applications).await {
-                    Ok(answers) => {
-                        for (reply, answer) in replies.into_iter().zip(answers) {
-                            outcomes.push((reply, answer.map(|v| Box::new(v) as Answer)));
-                        }
-                    }
-                    Err(e) => {
-                        broken = Some((e, replies));
-                        break;
-                    }
+            }
+            Task::Roster(first) => {
+                let (replies, saves) =
+                    neighbours(job.reply, *first, &mut jobs, kind, |task| match task {
+                        Task::Roster(save) => Some(*save),
+                        _ => None,
+                    });
+                let answers = attendance_batch::save_all(&txn, &saves).await;
+                if let Err(e) = answered(&mut outcomes, replies, answers) {
+                    broken = Some(e);
+                    break;
                 }
             }
         }
@@ -222,6 +242,46 @@ pub async fn run_batch(db: DatabaseConnection, mut jobs: Vec<Job>) {
                 });
             }
         }
+    }
+}
+
+type Sender = oneshot::Sender<Result<Answer, Error>>;
+
+/// The first job's task and the tasks of the same kind right after it
+/// (`unpack` takes a task of that kind out of its `Task`).
+fn neighbours<T>(
+    reply: Sender,
+    first: T,
+    jobs: &mut std::iter::Peekable<std::vec::IntoIter<Job>>,
+    kind: std::mem::Discriminant<Task>,
+    unpack: fn(Task) -> Option<T>,
+) -> (Vec<Sender>, Vec<T>) {
+    let mut replies = vec![reply];
+    let mut tasks = vec![first];
+    while let Some(next) = jobs.next_if(|j| std::mem::discriminant(&j.task) == kind) {
+        if let Some(task) = unpack(next.task) {
+            replies.push(next.reply);
+            tasks.push(task);
+        }
+    }
+    (replies, tasks)
+}
+
+/// Files the answers of a group written together, or hands back the replies
+/// when a savepoint failed (the batch is broken).
+fn answered<T: Send + 'static>(
+    outcomes: &mut Vec<(Sender, Result<Answer, Error>)>,
+    replies: Vec<Sender>,
+    answers: Result<Vec<Result<T, Error>>, DbErr>,
+) -> Result<(), (DbErr, Vec<Sender>)> {
+    match answers {
+        Ok(answers) => {
+            for (reply, answer) in replies.into_iter().zip(answers) {
+                outcomes.push((reply, answer.map(|v| Box::new(v) as Answer)));
+            }
+            Ok(())
+        }
+        Err(e) => Err((e, replies)),
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod assessments;
 pub mod attendance;
+pub mod attendance_batch;
 pub mod attendance_views;
 pub mod audit;
 pub mod backup;

@@ -3,6 +3,7 @@ mod accounts_api;
 mod accounts_pages;
 mod admin;
 mod attendance_api;
+mod attendance_batch;
 mod attendance_pages;
 mod attendance_staff_pages;
 mod audit;
