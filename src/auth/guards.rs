@@ -4,10 +4,8 @@
 //! Role guards build on it: a missing login is 401, a too-low role 403.
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
-use sea_orm::EntityTrait;
 
 use crate::domain::Role;
-use crate::entities::user;
 use crate::i18n::Lang;
 use crate::state::AppState;
 
@@ -47,14 +45,7 @@ async fn authenticate(req: &Request<'_>) -> Option<CurrentUser> {
     };
     let claims = state.tokens.verify(&token, state.clock.now())?;
     // A session ended by logging out stays ended, wherever a copy of it is.
-    if crate::services::sessions::is_revoked(&state.db, &token)
-        .await
-        .unwrap_or(true)
-    {
-        return None;
-    }
-    let row = user::Entity::find_by_id(claims.user_id()?)
-        .one(&state.db)
+    let row = crate::services::sessions::user_unless_revoked(&state.db, claims.user_id()?, &token)
         .await
         .ok()??;
     if row.token_version != claims.ver {
