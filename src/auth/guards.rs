@@ -18,6 +18,9 @@ pub struct CurrentUser {
     pub role: Role,
     pub family_name: String,
     pub given_name: String,
+    /// フリガナ, for forms filled in from the profile.
+    pub family_name_kana: String,
+    pub given_name_kana: String,
     pub locale: Lang,
     pub token_version: i32,
 }
@@ -57,6 +60,8 @@ async fn authenticate(req: &Request<'_>) -> Option<CurrentUser> {
         role: row.role.parse().ok()?,
         family_name: row.family_name,
         given_name: row.given_name,
+        family_name_kana: row.family_name_kana,
+        given_name_kana: row.given_name_kana,
         locale: Lang::from_code(&row.locale).unwrap_or_default(),
         token_version: row.token_version,
     })

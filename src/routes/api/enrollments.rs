@@ -16,8 +16,8 @@ use crate::entities::enrollment as row;
 use crate::error::Error;
 use crate::routes::enrollment_input::{applicant, ApplicationFields};
 use crate::routes::respond::ApiError;
+use crate::services::catalog;
 use crate::services::enrollment::{self, Actor, Channel};
-use crate::services::{accounts, catalog};
 use crate::state::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -146,7 +146,8 @@ async fn enroll(
         let now = state.clock.now();
         let course = catalog::find_public(&state.db, id).await?;
         let questions = catalog::questions(&state.db, id).await?;
-        let profile = accounts::find(&state.db, user.id).await?;
+        // The profile as read for this request's authentication.
+        let profile = &user;
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
         let or_profile = |v: &Option<String>, p: &str| v.clone().unwrap_or_else(|| p.to_string());
         let fields = ApplicationFields {
