@@ -10,6 +10,14 @@ use sea_orm::{
 
 use crate::config::AppConfig;
 
+/// About how large one multi-row statement may grow (SQL and values). A
+/// message to PostgreSQL larger than one TCP segment (64 KiB on loopback)
+/// ends in a partial segment that, since sqlx does not set TCP_NODELAY, waits
+/// for the server's delayed ACK: 40 ms for the whole batch. Measured: 480-row
+/// inserts made the batched roll call 2.5 times slower than one roster at a
+/// time; cut into 120-row statements it became faster.
+pub const STATEMENT_BYTES: usize = 32 * 1024;
+
 /// The WAL file is truncated to this after a checkpoint (32 MiB).
 pub const JOURNAL_SIZE_LIMIT: u64 = 32 * 1024 * 1024;
 

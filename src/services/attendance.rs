@@ -436,14 +436,16 @@ pub(super) fn plan(
     Ok(plan)
 }
 
+/// Rows in one multi-row statement of marks or history: 8 values a row,
+/// about 15 KiB with the SQL, within `db::STATEMENT_BYTES`.
+pub(super) const ROWS_PER_STATEMENT: usize = 120;
+
 /// Writes marks, new or replacing the session's earlier mark of the same
 /// trainee, in multi-row statements.
 pub(super) async fn upsert_marks(
     txn: &DatabaseTransaction,
     writes: Vec<attendance::ActiveModel>,
 ) -> Result<(), Error> {
-    // 8 values a row: well under both databases' limit on bound values.
-    const ROWS_PER_STATEMENT: usize = 1000;
     let mut writes = writes.into_iter().peekable();
     while writes.peek().is_some() {
         let chunk: Vec<_> = writes.by_ref().take(ROWS_PER_STATEMENT).collect();

@@ -357,8 +357,7 @@ async fn write<'p>(
             save.now,
         ));
     }
-    // 8 values a row, like the marks.
-    for chunk in history.chunks(1000) {
+    for chunk in history.chunks(single::ROWS_PER_STATEMENT) {
         attendance_history::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(conn)
             .await?;

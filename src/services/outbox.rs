@@ -23,17 +23,35 @@ pub async fn enqueue(
     Ok(row.id)
 }
 
-/// Several mails in one statement, each queued at its own moment.
+/// Several mails in few statements (`db::STATEMENT_BYTES` of text each),
+/// each queued at its own moment.
 pub async fn enqueue_many(
     conn: &impl ConnectionTrait,
     mails: Vec<(Mail<'_>, DateTime<Utc>)>,
 ) -> Result<(), DbErr> {
-    if mails.is_empty() {
-        return Ok(());
+    let mut chunk = vec![];
+    let mut bytes = 0;
+    for (mail, now) in mails {
+        let size = mail.to.len() + mail.subject.len() + mail.body.len();
+        if !chunk.is_empty() && bytes + size > crate::db::STATEMENT_BYTES {
+            insert_all(conn, std::mem::take(&mut chunk)).await?;
+            bytes = 0;
+        }
+        bytes += size;
+        chunk.push(pending(mail, now));
     }
-    mail_outbox::Entity::insert_many(mails.into_iter().map(|(mail, now)| pending(mail, now)))
-        .exec_without_returning(conn)
-        .await?;
+    insert_all(conn, chunk).await
+}
+
+async fn insert_all(
+    conn: &impl ConnectionTrait,
+    rows: Vec<mail_outbox::ActiveModel>,
+) -> Result<(), DbErr> {
+    if !rows.is_empty() {
+        mail_outbox::Entity::insert_many(rows)
+            .exec_without_returning(conn)
+            .await?;
+    }
     Ok(())
 }
 

@@ -1102,3 +1102,40 @@ async fn an_edit_that_changes_neither_time_nor_room_mails_nobody_and_a_moved_ses
     .unwrap();
     assert_eq!(changes().await.len(), 1, "nothing new to tell");
 }
+
+#[rocket::async_test]
+async fn many_large_mails_queued_at_once_all_arrive_whole_and_in_order() {
+    use sea_orm::ColumnTrait;
+    let app = crate::helpers::spawn().await;
+    let db = &app.state().db;
+    let now = app.state().clock.now();
+    let kind = crate::helpers::unique("bulk");
+    // 40 mails of 3 KiB: several statements' worth (`db::STATEMENT_BYTES`).
+    let bodies: Vec<String> = (0..40)
+        .map(|i| format!("{i:03}{}", "あ".repeat(1000)))
+        .collect();
+    let mails = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, body)| {
+            let mail = Mail {
+                kind: &kind,
+                to: "bulk@example.jp",
+                subject: format!("件名 {i}"),
+                body: body.clone(),
+            };
+            (mail, now)
+        })
+        .collect();
+    outbox::enqueue_many(db, mails).await.unwrap();
+    let queued: Vec<String> = mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::Kind.eq(kind.as_str()))
+        .order_by_asc(mail_outbox::Column::Id)
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.body_text)
+        .collect();
+    assert_eq!(queued, bodies);
+}
