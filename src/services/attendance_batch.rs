@@ -105,16 +105,7 @@ async fn one(
         save.now,
     )
     .await;
-    match saved {
-        Ok(outcome) => {
-            savepoint.commit().await?;
-            Ok(Ok(outcome))
-        }
-        Err(e) => {
-            savepoint.rollback().await?;
-            Ok(Err(e))
-        }
-    }
+    super::group_commit::settle(savepoint, saved).await
 }
 
 /// The fast path, for saves of distinct sessions. An `Err` means "roll back

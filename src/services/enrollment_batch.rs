@@ -84,16 +84,7 @@ async fn one(
         a.now,
     )
     .await;
-    match enrolled {
-        Ok(enrolled) => {
-            savepoint.commit().await?;
-            Ok(Ok(enrolled))
-        }
-        Err(e) => {
-            savepoint.rollback().await?;
-            Ok(Err(e))
-        }
-    }
+    super::group_commit::settle(savepoint, enrolled).await
 }
 
 /// The fast path. An `Err` means "roll back and fall back"; refusals are

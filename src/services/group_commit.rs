@@ -299,7 +299,18 @@ fn shared_failure(e: &DbErr, what: &str) -> Error {
 /// itself (the batch is broken); the inner result is the job's own.
 async fn run_one<T>(txn: &DatabaseTransaction, work: Work<T>) -> Result<Result<T, Error>, DbErr> {
     let savepoint = txn.begin().await?;
-    match work(&savepoint).await {
+    let done = work(&savepoint).await;
+    settle(savepoint, done).await
+}
+
+/// Ends a job's savepoint by its result: kept when it succeeded, undone when
+/// it failed. The outer `Err` is the savepoint itself failing (the batch is
+/// broken); the inner result is the job's own.
+pub(super) async fn settle<T>(
+    savepoint: DatabaseTransaction,
+    done: Result<T, Error>,
+) -> Result<Result<T, Error>, DbErr> {
+    match done {
         Ok(value) => {
             savepoint.commit().await?;
             Ok(Ok(value))
